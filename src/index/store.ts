@@ -1,0 +1,127 @@
+// The storage interface. Everything above it (matcher, CLI, extension) is storage-agnostic:
+// the embedded file store (src/index/file) and the PostgreSQL store (src/index/postgres) implement it.
+import type { FingerprintParams, LanguageId, UnitKind } from '../core/types';
+
+/** What the user and the indexer know about a repository. */
+export interface RepoMeta {
+  /** unique key; defaults to the directory's base name */
+  readonly name: string;
+  /** absolute folder it was indexed from (used to open originals) */
+  readonly root?: string;
+  readonly url?: string;
+  readonly commit?: string;
+  /** SPDX expression or 'unknown' */
+  readonly license: string;
+  /** where the licence came from: '--license', 'package.json', 'LICENSE', ... */
+  readonly licenseSource?: string;
+  readonly indexedAt: string;
+}
+
+export interface RepoSummary extends RepoMeta {
+  readonly files: number;
+  readonly units: number;
+  readonly tokens: number;
+  /** bytes of source code that were indexed */
+  readonly sourceBytes: number;
+}
+
+/** A fingerprinted source file as the indexer hands it to a store. */
+export interface IndexedFile {
+  /** repository-relative path with '/' separators */
+  readonly path: string;
+  readonly language: LanguageId;
+  /** per-file SPDX-License-Identifier, overrides the repository licence */
+  readonly license?: string;
+  /** sha-1 of the file's bytes, for incremental re-indexing */
+  readonly contentHash: string;
+  readonly sourceBytes: number;
+  /** normalized token stream kept for verification: codes, 16-bit raw hashes, 0-based line per token */
+  readonly codes: Uint32Array;
+  readonly raw: Uint16Array;
+  readonly lines: Uint32Array;
+  /** fingerprinted units: parallel arrays; unitKinds uses UNIT_KIND_CODES */
+  readonly unitKinds: Uint8Array;
+  readonly unitStarts: Uint32Array;
+  readonly unitEnds: Uint32Array;
+  /** LSH band keys, params.bands per unit, unit-major */
+  readonly bandKeys: Uint32Array;
+  /** distinct shingle hashes of the file, sorted ascending (for document frequencies) */
+  readonly shingles: Uint32Array;
+}
+
+export const UNIT_KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 };
+export const UNIT_KINDS: readonly UnitKind[] = ['function', 'class', 'window'];
+
+/** A unit as stored: enough to find its file and its token range. Ids are opaque to callers. */
+export interface UnitRecord {
+  readonly id: number;
+  readonly fileId: number;
+  readonly kind: UnitKind;
+  readonly startToken: number;
+  readonly endToken: number;
+}
+
+export interface FileRecord {
+  readonly id: number;
+  readonly repo: string;
+  readonly path: string;
+  readonly language: LanguageId;
+  /** effective licence: the per-file one when present, else the repository's */
+  readonly license: string;
+  readonly codes: Uint32Array;
+  readonly raw: Uint16Array;
+  readonly lines: Uint32Array;
+}
+
+export interface IndexInfo {
+  readonly location: string;
+  readonly formatVersion: string;
+  readonly params: FingerprintParams;
+  readonly repos: RepoSummary[];
+  readonly files: number;
+  readonly units: number;
+  /** bytes the index takes on disk (or in the database) */
+  readonly bytes: number;
+}
+
+/** Read side. A reader sees one consistent snapshot of the index, whatever writers do meanwhile. */
+export interface IndexReader {
+  readonly params: FingerprintParams;
+  readonly repoCount: number;
+  readonly unitCount: number;
+  /**
+   * For each band key, the ids of the units that have it. A key with more than maxPostings units is
+   * ubiquitous (idioms, boilerplate): its entry is an empty array and it is counted in `skipped`.
+   */
+  lookup(keys: Uint32Array, maxPostings: number): Promise<{ postings: Uint32Array[]; skipped: number }>;
+  units(ids: readonly number[]): Promise<UnitRecord[]>;
+  file(fileId: number): Promise<FileRecord>;
+  repo(name: string): Promise<RepoSummary | undefined>;
+  /** number of indexed repositories containing each shingle (document frequency) */
+  documentFrequency(shingles: Uint32Array): Promise<Uint16Array>;
+  close(): Promise<void>;
+}
+
+/** Write side plus management. Writes are atomic: a failed or killed writer leaves the previous state. */
+export interface IndexStore {
+  /** where the index lives, for messages (never contains credentials) */
+  readonly location: string;
+  /** creates an empty index when there is none, with these params (ignored when one exists) */
+  init(params: FingerprintParams): Promise<void>;
+  info(): Promise<IndexInfo>;
+  /** adds or atomically replaces a repository; files may be streamed */
+  putRepo(meta: RepoMeta, files: AsyncIterable<IndexedFile> | Iterable<IndexedFile>, signal?: AbortSignal): Promise<RepoSummary>;
+  removeRepo(name: string): Promise<boolean>;
+  /** the files stored for a repository (path -> file), so re-indexing reuses unchanged ones by contentHash */
+  previousFiles(repo: string): Promise<Map<string, IndexedFile>>;
+  openReader(): Promise<IndexReader>;
+  close(): Promise<void>;
+}
+
+/** Errors with a one-line message for users; the CLI prints message and exits with `exitCode`. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
