@@ -1,0 +1,34 @@
+// The index side of fingerprinting: a tokenized file becomes the records a store keeps.
+import { fingerprintUnits, shingleHashes, sortedDistinct, unitBandKeys } from './minhash';
+import { MAX_UNIT_TOKENS } from './options';
+import type { Tokenized } from './tokenize';
+import type { FingerprintParams, UnitKind } from './types';
+
+export interface FileFingerprint {
+  readonly codes: Uint32Array;
+  readonly raw: Uint16Array;
+  readonly lines: Uint32Array;
+  readonly unitKinds: Uint8Array;
+  readonly unitStarts: Uint32Array;
+  readonly unitEnds: Uint32Array;
+  readonly bandKeys: Uint32Array;
+  readonly shingles: Uint32Array;
+}
+
+const KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 };
+
+export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): FileFingerprint {
+  const { codes, raw, lines } = doc.tokens;
+  const shingles = shingleHashes(codes, params.k);
+  const units = fingerprintUnits(codes.length, doc.units, params, params.indexStride, MAX_UNIT_TOKENS);
+  return {
+    codes,
+    raw,
+    lines,
+    unitKinds: Uint8Array.from(units, (u) => KIND_CODES[u.kind]),
+    unitStarts: Uint32Array.from(units, (u) => u.start),
+    unitEnds: Uint32Array.from(units, (u) => u.end),
+    bandKeys: unitBandKeys(shingles, units, params),
+    shingles: sortedDistinct(shingles),
+  };
+}

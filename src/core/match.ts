@@ -1,0 +1,228 @@
+// Candidate generation (MinHash/LSH over units) and verification (token alignment) of one query stream
+// against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
+import type { FileRecord, IndexReader, UnitRecord } from '../index/store';
+import { chainRuns, findRuns, type AlignLimits, type Chain } from './align';
+import { fnv1a32, hex32, mix } from './hash';
+import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
+import { MAX_UNIT_TOKENS } from './options';
+import type { Tokenized } from './tokenize';
+import type { Match, MatchKind, MatchOptions, SourceRef } from './types';
+import { CODE_IDENTIFIER } from './vocabulary';
+
+/** Tokens of context added around the hit units on both sides before aligning. */
+const MARGIN = 80;
+/** Hit units of one file closer than this (tokens) are verified together. */
+const CLUSTER_GAP = 160;
+const MAX_CLUSTERS = 200;
+
+export interface MatchDiagnostics {
+  queryUnits: number;
+  candidateUnits: number;
+  clusters: number;
+  skippedKeys: number;
+  rejected: Record<string, number>;
+}
+
+interface Scored {
+  chain: Chain;
+  file: FileRecord;
+  similarity: number;
+  kind: MatchKind;
+  consistency: number;
+  qShingles: number[];
+}
+
+export class Matcher {
+  readonly lastDiagnostics: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
+  private readonly limits: AlignLimits;
+
+  constructor(private readonly reader: IndexReader, private readonly opts: MatchOptions,
+    private readonly sourceInfo: (repo: string) => Promise<Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'> | undefined>) {
+    const k = reader.params.k;
+    this.limits = { k, maxGap: 48, maxSeedOccurrences: 48, maxRuns: 20000, maxChains: 8 };
+  }
+
+  /** Verified matches of a tokenized query, best first, non-overlapping in the query. */
+  async match(doc: Tokenized, signal?: AbortSignal): Promise<Match[]> {
+    const params = this.reader.params;
+    const { codes } = doc.tokens;
+    const diag: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
+    Object.assign(this.lastDiagnostics, diag);
+    if (codes.length < Math.min(this.opts.minTokens, params.minUnitTokens)) return [];
+    const shingles = shingleHashes(codes, params.k);
+    const units = fingerprintUnits(codes.length, doc.units, params, params.queryStride, MAX_UNIT_TOKENS);
+    diag.queryUnits = units.length;
+    if (!units.length) return [];
+    const keys = unitBandKeys(shingles, units, params);
+    const { postings, skipped } = await this.reader.lookup(keys, this.opts.maxPostings);
+    diag.skippedKeys = skipped;
+    signal?.throwIfAborted();
+
+    // source unit -> query range that hit it, and the number of band hits
+    const hits = new Map<number, { qs: number; qe: number; n: number }>();
+    for (let ui = 0; ui < units.length; ui++) {
+      const u = units[ui]!;
+      for (let b = 0; b < params.bands; b++) {
+        const list = postings[ui * params.bands + b];
+        if (!list) continue;
+        for (let x = 0; x < list.length; x++) {
+          const id = list[x]!;
+          const h = hits.get(id);
+          if (h) { h.n++; if (u.start < h.qs) h.qs = u.start; if (u.end > h.qe) h.qe = u.end; }
+          else hits.set(id, { qs: u.start, qe: u.end, n: 1 });
+        }
+      }
+    }
+    diag.candidateUnits = hits.size;
+    if (!hits.size) return [];
+    const records = await this.reader.units([...hits.keys()]);
+    const clusters = clusterHits(records, hits);
+    diag.clusters = clusters.length;
+
+    const scored: Scored[] = [];
+    const fileCache = new Map<number, { rec: FileRecord; sh: Uint32Array }>();
+    for (const c of clusters.slice(0, MAX_CLUSTERS)) {
+      signal?.throwIfAborted();
+      let f = fileCache.get(c.fileId);
+      if (!f) {
+        const rec = await this.reader.file(c.fileId);
+        f = { rec, sh: shingleHashes(rec.codes, params.k) };
+        fileCache.set(c.fileId, f);
+      }
+      const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
+      const ss = Math.max(0, c.ss - MARGIN), se = Math.min(f.rec.codes.length, c.se + MARGIN);
+      const runs = findRuns(codes, shingles, qs, qe, f.rec.codes, f.sh, ss, se, this.limits);
+      for (const chain of chainRuns(runs, this.limits)) {
+        const s = this.score(doc, shingles, chain, f.rec, diag);
+        if (s) scored.push(s);
+      }
+    }
+    if (!scored.length) return [];
+
+    // rarity: discount shingles that are ubiquitous across the indexed repositories
+    const all = new Set<number>();
+    for (const s of scored) for (const h of s.qShingles) all.add(h);
+    const distinct = Uint32Array.from(all);
+    const df = await this.reader.documentFrequency(distinct);
+    const dfOf = new Map<number, number>();
+    distinct.forEach((h, i) => dfOf.set(h, df[i]!));
+    const ubiquitous = Math.max(3, Math.ceil(0.2 * this.reader.repoCount));
+
+    const accepted: { m: Match; score: number }[] = [];
+    for (const s of scored) {
+      let rare = 0;
+      for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
+      const rarity = s.qShingles.length ? rare / s.qShingles.length : 0;
+      if (rare < 0.4 * this.opts.minTokens) { reject(diag, 'ubiquitous'); continue; }
+      const m = await this.toMatch(doc, s, rarity);
+      if (m) accepted.push({ m, score: s.chain.matched * s.similarity * (0.5 + 0.5 * rarity) });
+    }
+    // one finding per query region: the best source wins
+    accepted.sort((a, b) => b.score - a.score);
+    const kept: Match[] = [];
+    for (const { m } of accepted) {
+      const overlaps = kept.some((k) => overlap(k.startToken, k.endToken, m.startToken, m.endToken) > 0.5 * (m.endToken - m.startToken));
+      if (!overlaps) kept.push(m);
+    }
+    kept.sort((a, b) => a.startToken - b.startToken);
+    return kept;
+  }
+
+  private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics): Scored | undefined {
+    const qLen = chain.qEnd - chain.qStart, sLen = chain.sEnd - chain.sStart;
+    if (Math.max(qLen, sLen) < this.opts.minTokens || chain.matched < 0.7 * this.opts.minTokens) { reject(diag, 'small'); return undefined; }
+    const similarity = (2 * chain.matched) / (qLen + sLen);
+    if (similarity < this.opts.minSimilarity) { reject(diag, 'dissimilar'); return undefined; }
+    const q = doc.tokens;
+    // kind and identifier consistency (a renamed copy maps identifiers one-to-one)
+    let rawEqual = true, idPairs = 0, consistent = 0;
+    const fwd = new Map<number, number>(), back = new Map<number, number>();
+    const qShingles = new Set<number>();
+    const k = this.reader.params.k;
+    for (const r of chain.runs) {
+      for (let t = 0; t < r.len; t++) {
+        const qi = r.q + t, si = r.s + t;
+        const qr = q.raw[qi]!, sr = file.raw[si]!;
+        if (qr !== sr) rawEqual = false;
+        if (q.codes[qi] === CODE_IDENTIFIER) {
+          idPairs++;
+          const f = fwd.get(sr), b = back.get(qr);
+          if (f === undefined && b === undefined) { fwd.set(sr, qr); back.set(qr, sr); consistent++; }
+          else if (f === qr && b === sr) consistent++;
+        }
+        if (t + k <= r.len) qShingles.add(qh[qi]!);
+      }
+    }
+    const consistency = idPairs ? consistent / idPairs : 1;
+    const single = chain.runs.length === 1 && qLen === sLen && chain.matched === qLen;
+    const kind: MatchKind = single ? (rawEqual ? 'verbatim' : 'renamed') : 'modified';
+    if (kind !== 'verbatim' && consistency < 0.75) { reject(diag, 'inconsistent-renaming'); return undefined; }
+    return { chain, file, similarity, kind, consistency, qShingles: [...qShingles] };
+  }
+
+  private async toMatch(doc: Tokenized, s: Scored, rarity: number): Promise<Match | undefined> {
+    const { chain, file } = s;
+    const q = doc.tokens;
+    const info = await this.sourceInfo(file.repo);
+    let fp = fnv1a32(file.repo + '\0' + file.path);
+    for (let i = chain.sStart; i < chain.sEnd; i++) fp = mix(fp, file.codes[i]!);
+    const source: SourceRef = {
+      ...info,
+      repo: file.repo,
+      path: file.path,
+      startLine: file.lines[chain.sStart]! + 1,
+      endLine: file.lines[chain.sEnd - 1]! + 1,
+      license: file.license,
+    };
+    return {
+      startLine: q.lines[chain.qStart]! + 1,
+      endLine: q.endLines[chain.qEnd - 1]! + 1,
+      startToken: chain.qStart,
+      endToken: chain.qEnd,
+      similarity: Math.round(s.similarity * 1000) / 1000,
+      kind: s.kind,
+      tokens: chain.matched,
+      rarity: Math.round(rarity * 1000) / 1000,
+      fingerprint: hex32(fp) + hex32(chain.sEnd - chain.sStart),
+      source,
+    };
+  }
+}
+
+function reject(d: MatchDiagnostics, why: string): void {
+  d.rejected[why] = (d.rejected[why] ?? 0) + 1;
+}
+
+function overlap(a0: number, a1: number, b0: number, b1: number): number {
+  return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+}
+
+interface Cluster { fileId: number; ss: number; se: number; qs: number; qe: number; n: number }
+
+/** Groups hit units by file and proximity; most-hit clusters first. */
+function clusterHits(records: UnitRecord[], hits: Map<number, { qs: number; qe: number; n: number }>): Cluster[] {
+  const byFile = new Map<number, UnitRecord[]>();
+  for (const r of records) {
+    const l = byFile.get(r.fileId);
+    if (l) l.push(r);
+    else byFile.set(r.fileId, [r]);
+  }
+  const out: Cluster[] = [];
+  for (const [fileId, list] of byFile) {
+    list.sort((a, b) => a.startToken - b.startToken);
+    let cur: Cluster | undefined;
+    for (const r of list) {
+      const h = hits.get(r.id)!;
+      if (cur && r.startToken <= cur.se + CLUSTER_GAP) {
+        cur.se = Math.max(cur.se, r.endToken);
+        cur.qs = Math.min(cur.qs, h.qs);
+        cur.qe = Math.max(cur.qe, h.qe);
+        cur.n += h.n;
+      } else {
+        cur = { fileId, ss: r.startToken, se: r.endToken, qs: h.qs, qe: h.qe, n: h.n };
+        out.push(cur);
+      }
+    }
+  }
+  return out.sort((a, b) => b.n - a.n);
+}

@@ -1,0 +1,160 @@
+// Walks a web-tree-sitter tree into a normalized token stream plus the syntactic units (functions,
+// classes) found on the way. One TreeCursor, no recursion (deeply nested code cannot overflow the stack),
+// and one or two wasm calls per node: the per-type decisions are cached in tables indexed by type id,
+// which are built from the type *names* (see vocabulary.ts).
+import type { Language, Tree } from 'web-tree-sitter';
+import { raw16 } from './hash';
+import {
+  classify, CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode, TokenClass, unitKindOf,
+} from './vocabulary';
+import type { LanguageId, TokenStream, Unit, UnitKind } from './types';
+
+export interface Tokenized {
+  readonly tokens: TokenStream;
+  /** syntactic units in order of their start token */
+  readonly units: Unit[];
+}
+
+interface TypeTables {
+  classes: Uint8Array;
+  codes: Uint32Array;
+  /** 0 none, 1 function, 2 class */
+  unitKinds: Uint8Array;
+}
+
+const tableCache = new WeakMap<Language, Map<LanguageId, TypeTables>>();
+
+function tablesFor(language: Language, id: LanguageId): TypeTables {
+  let perId = tableCache.get(language);
+  if (!perId) tableCache.set(language, (perId = new Map()));
+  let t = perId.get(id);
+  if (t) return t;
+  const n = language.nodeTypeCount;
+  t = { classes: new Uint8Array(n + 1), codes: new Uint32Array(n + 1), unitKinds: new Uint8Array(n + 1) };
+  for (let i = 0; i <= n; i++) {
+    const name = language.nodeTypeForId(i) ?? '';
+    const named = name !== '' && language.nodeTypeIsNamed(i);
+    const cls = classify(name, named, id);
+    t.classes[i] = cls;
+    t.codes[i] = cls === TokenClass.Identifier ? CODE_IDENTIFIER
+      : cls === TokenClass.String ? CODE_STRING
+      : cls === TokenClass.Number ? CODE_NUMBER
+      : plainCode(name);
+    const uk = named ? unitKindOf(name, id) : undefined;
+    t.unitKinds[i] = uk === 'function' ? 1 : uk === 'class' ? 2 : 0;
+  }
+  perId.set(id, t);
+  return t;
+}
+
+/** Growable typed-array columns for the token stream. */
+class Columns {
+  n = 0;
+  codes = new Uint32Array(1024);
+  raw = new Uint16Array(1024);
+  starts = new Uint32Array(1024);
+  ends = new Uint32Array(1024);
+  push(code: number, raw: number, start: number, end: number): void {
+    if (this.n === this.codes.length) this.grow();
+    this.codes[this.n] = code;
+    this.raw[this.n] = raw;
+    this.starts[this.n] = start;
+    this.ends[this.n] = end;
+    this.n++;
+  }
+  private grow(): void {
+    const cap = this.codes.length * 2;
+    const c = new Uint32Array(cap); c.set(this.codes); this.codes = c;
+    const r = new Uint16Array(cap); r.set(this.raw); this.raw = r;
+    const s = new Uint32Array(cap); s.set(this.starts); this.starts = s;
+    const e = new Uint32Array(cap); e.set(this.ends); this.ends = e;
+  }
+}
+
+/** Offsets at which each line starts (line 0 starts at 0). Handles \n, \r\n and lone \r. */
+export function lineStarts(text: string): Uint32Array {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return Uint32Array.from(starts);
+}
+
+function lineOf(ls: Uint32Array, offset: number, hint: number): number {
+  let l = hint;
+  while (l + 1 < ls.length && ls[l + 1]! <= offset) l++;
+  return l;
+}
+
+export function tokenizeTree(tree: Tree, text: string, language: Language, id: LanguageId): Tokenized {
+  const t = tablesFor(language, id);
+  const cols = new Columns();
+  const units: Unit[] = [];
+  const open: { kind: UnitKind; start: number; depth: number }[] = [];
+  const cursor = tree.walk();
+  try {
+    let depth = 0;
+    for (;;) {
+      const typeId = cursor.nodeTypeId;
+      const cls = t.classes[typeId] as TokenClass;
+      let descended = false;
+      if (cls === TokenClass.Inner || cls === TokenClass.Plain) {
+        const uk = t.unitKinds[typeId];
+        if (uk) open.push({ kind: uk === 1 ? 'function' : 'class', start: cols.n, depth });
+        if (cursor.gotoFirstChild()) {
+          depth++;
+          descended = true;
+        } else {
+          if (uk) open.pop();
+          const s = cursor.startIndex, e = cursor.endIndex;
+          if (e > s) cols.push(t.codes[typeId]!, raw16(text.slice(s, e)), s, e);
+        }
+      } else if (cls !== TokenClass.Comment) {
+        const s = cursor.startIndex, e = cursor.endIndex;
+        if (e > s) cols.push(t.codes[typeId]!, raw16(text.slice(s, e)), s, e);
+      }
+      if (descended) continue;
+      // advance to the next sibling, closing the nodes we leave on the way up
+      let done = false;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) { done = true; break; }
+        depth--;
+        const top = open[open.length - 1];
+        if (top && top.depth === depth) {
+          open.pop();
+          if (cols.n > top.start) units.push({ kind: top.kind, start: top.start, end: cols.n });
+        }
+      }
+      if (done) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+  units.sort((a, b) => a.start - b.start || b.end - a.end);
+  const n = cols.n;
+  const ls = lineStarts(text);
+  const lines = new Uint32Array(n), endLines = new Uint32Array(n);
+  let hint = 0;
+  for (let i = 0; i < n; i++) {
+    hint = lineOf(ls, cols.starts[i]!, hint);
+    lines[i] = hint;
+    endLines[i] = lineOf(ls, Math.max(cols.starts[i]!, cols.ends[i]! - 1), hint);
+  }
+  return {
+    tokens: {
+      language: id,
+      codes: cols.codes.slice(0, n),
+      raw: cols.raw.slice(0, n),
+      starts: cols.starts.slice(0, n),
+      ends: cols.ends.slice(0, n),
+      lines,
+      endLines,
+    },
+    units,
+  };
+}

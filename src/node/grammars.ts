@@ -1,0 +1,122 @@
+// Loads web-tree-sitter and the grammar .wasm files. In the bundles they sit beside dist/*.js
+// (dist/web-tree-sitter.wasm, dist/grammars/*.wasm); when running from sources (tests, tsx) they come
+// from node_modules. Grammars are loaded on first use and cached.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Language, Parser } from 'web-tree-sitter';
+import type { LanguageId } from '../core/types';
+import { tokenizeTree, type Tokenized } from '../core/tokenize';
+
+const GRAMMAR_FILES: Record<LanguageId, [pkg: string, file: string]> = {
+  javascript: ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
+  typescript: ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
+  tsx: ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
+  python: ['tree-sitter-python', 'tree-sitter-python.wasm'],
+  java: ['tree-sitter-java', 'tree-sitter-java.wasm'],
+  c: ['tree-sitter-c', 'tree-sitter-c.wasm'],
+  cpp: ['tree-sitter-cpp', 'tree-sitter-cpp.wasm'],
+  csharp: ['tree-sitter-c-sharp', 'tree-sitter-c_sharp.wasm'],
+  go: ['tree-sitter-go', 'tree-sitter-go.wasm'],
+  rust: ['tree-sitter-rust', 'tree-sitter-rust.wasm'],
+  ruby: ['tree-sitter-ruby', 'tree-sitter-ruby.wasm'],
+  php: ['tree-sitter-php', 'tree-sitter-php.wasm'],
+};
+
+const EXTENSIONS: Record<string, LanguageId> = {
+  '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascript',
+  '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript',
+  '.tsx': 'tsx',
+  '.py': 'python', '.pyw': 'python', '.pyi': 'python',
+  '.java': 'java',
+  '.c': 'c', '.h': 'c',
+  '.cc': 'cpp', '.cpp': 'cpp', '.cxx': 'cpp', '.c++': 'cpp', '.hh': 'cpp', '.hpp': 'cpp', '.hxx': 'cpp', '.h++': 'cpp', '.ipp': 'cpp', '.inl': 'cpp',
+  '.cs': 'csharp',
+  '.go': 'go',
+  '.rs': 'rust',
+  '.rb': 'ruby', '.rake': 'ruby', '.gemspec': 'ruby',
+  '.php': 'php', '.phtml': 'php',
+};
+
+/** Language of a file by its extension; undefined for anything else (skipped and counted, never an error). */
+export function languageForPath(file: string): LanguageId | undefined {
+  const base = path.basename(file).toLowerCase();
+  if (base.endsWith('.d.ts')) return 'typescript';
+  if (base === 'rakefile' || base === 'gemfile') return 'ruby';
+  return EXTENSIONS[path.extname(base)];
+}
+
+/** Maps VS Code language ids (and our own) to ours. */
+export function languageForEditorId(id: string): LanguageId | undefined {
+  const m: Record<string, LanguageId> = {
+    javascript: 'javascript', javascriptreact: 'javascript', typescript: 'typescript', typescriptreact: 'tsx',
+    tsx: 'tsx', python: 'python', java: 'java', c: 'c', cpp: 'cpp', csharp: 'csharp', go: 'go', rust: 'rust',
+    ruby: 'ruby', php: 'php',
+  };
+  return m[id];
+}
+
+function findWasm(candidates: string[]): string {
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw new Error(`cannot find ${path.basename(candidates[0]!)} (looked in ${candidates.map((c) => path.dirname(c)).join(', ')}); run npm run build`);
+}
+
+let init: Promise<void> | undefined;
+const languages = new Map<LanguageId, Promise<Language>>();
+
+function initParser(): Promise<void> {
+  init ??= Parser.init({
+    locateFile: () => findWasm([
+      path.join(__dirname, 'web-tree-sitter.wasm'),
+      path.join(__dirname, '..', 'web-tree-sitter.wasm'),
+      require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
+    ]),
+  });
+  return init;
+}
+
+function grammarPath(id: LanguageId): string {
+  const [pkg, file] = GRAMMAR_FILES[id];
+  const candidates = [path.join(__dirname, 'grammars', file), path.join(__dirname, '..', 'grammars', file)];
+  try {
+    candidates.push(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file));
+  } catch {
+    // not installed (bundled use): the dist/ candidates must exist
+  }
+  return findWasm(candidates);
+}
+
+export async function loadLanguage(id: LanguageId): Promise<Language> {
+  let p = languages.get(id);
+  if (!p) {
+    p = initParser().then(() => Language.load(grammarPath(id)));
+    languages.set(id, p);
+  }
+  return p;
+}
+
+/** A parser per language, reused (parsers are cheap to keep, expensive to re-create). */
+const parsers = new Map<LanguageId, Parser>();
+
+export async function parserFor(id: LanguageId): Promise<Parser> {
+  let p = parsers.get(id);
+  if (!p) {
+    const lang = await loadLanguage(id);
+    p = new Parser();
+    p.setLanguage(lang);
+    parsers.set(id, p);
+  }
+  return p;
+}
+
+/** Parses and tokenizes source text. The tree is deleted before returning (the wasm heap never shrinks). */
+export async function tokenizeText(text: string, id: LanguageId): Promise<Tokenized> {
+  const parser = await parserFor(id);
+  const lang = await loadLanguage(id);
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('the parser gave up on this file');
+  try {
+    return tokenizeTree(tree, text, lang, id);
+  } finally {
+    tree.delete();
+  }
+}
