@@ -1,0 +1,198 @@
+// The on-disk format of the embedded index. An index is a directory:
+//
+//   MANIFEST          the live state: fingerprint params, repositories -> segment file, next segment number
+//   seg-<n>.mcs       one immutable segment per repository (replaced as a whole when the repo is re-indexed)
+//   LOCK              present while a writer commits: {"pid","hostname"}; stale locks of dead pids are taken over
+//   .tmp-<pid>-<rnd>  files being written; renamed into place, or garbage-collected when their writer died
+//
+// MANIFEST and segments are containers with the same framing (all integers little-endian):
+//
+//   0   magic     4 bytes: 'MCIX' (manifest) or 'MCSG' (segment)
+//   4   u16       major version: readers refuse a newer major ("written by a newer MemoCheck")
+//   6   u16       minor version: additive changes only; unknown section kinds are ignored
+//   8   u32       section count n
+//   12  n x 24    section table {u32 kind, u64 offset, u64 length, u32 crc32 of the stored bytes}
+//   12+24n u32    crc32 of bytes [0, 12+24n): header and table
+//   ...           section payloads at their offsets
+//
+// Bit 31 of `kind` (DEFLATED) marks a payload stored with raw deflate (zlib deflateRawSync); the CRC covers
+// the stored (compressed) bytes, so corruption is found before inflating. A section extending past the end of
+// the file means a truncated file.
+//
+// MANIFEST sections: PARAMS (JSON FingerprintParams), REPOS (JSON {nextSegment, repos: ManifestRepo[]}).
+//
+// Segment sections (one repository; F files, U units, B = params.bands, E = U*B band entries):
+//   META         JSON {repo: RepoSummary, params}
+//   FILE_STRINGS deflated JSON {paths, languages, licenses (null = repo licence), hashes}
+//   FILE_NUMS    deflated u32[6F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
+//                shingleCount[F], sourceBytes[F], blobLength[F], blobCrc[F]; blob offsets are the prefix sums
+//                of blobLength within BLOBS
+//   UNIT_KINDS   deflated u8[U] (UNIT_KIND_CODES)
+//   UNIT_STARTS  deflated u32[U] start token; UNIT_LENGTHS deflated u32[U] = end - start
+//   POST_KEYS    deflated u32[E]: band keys sorted ascending, delta-coded (k[i] - k[i-1] mod 2^32)
+//   POST_SLOTS   deflated u32[E]: for each sorted key its slot = localUnit * B + band, ascending within a key.
+//                The slot keeps the band index, so the unit-major bandKeys of every file can be rebuilt.
+//   SHINGLES     deflated u32[]: the repository's distinct shingle hashes, sorted, delta-coded
+//   BLOBS        per file one raw-deflated blob (own CRC in FILE_NUMS, read lazily):
+//                u32 codes[T], u32 lineDeltas[T], u32 shingles[S], u16 raw[T]
+//
+// Unit and file ids handed to callers are global within one reader's snapshot: segments are numbered in
+// manifest order, and id = unitBase[segment] + localUnit (likewise fileBase for files), where the bases are
+// the cumulative counts of the segments before. Ids therefore are only meaningful with the reader that
+// returned them, which is what the IndexReader contract says ("opaque").
+import { UserError } from '../store';
+import { crc32 } from './crc32';
+
+export const MANIFEST_MAGIC = 'MCIX';
+export const SEGMENT_MAGIC = 'MCSG';
+export const FORMAT_MAJOR = 1;
+export const FORMAT_MINOR = 0;
+export const MANIFEST_NAME = 'MANIFEST';
+export const LOCK_NAME = 'LOCK';
+export const TMP_PREFIX = '.tmp-';
+export const SEGMENT_RE = /^seg-(\d+)\.mcs$/;
+export const segmentName = (n: number): string => `seg-${n}.mcs`;
+
+export const DEFLATED = 0x8000_0000;
+export const HEADER_BYTES = 12;
+export const ENTRY_BYTES = 24;
+
+export const Kind = {
+  PARAMS: 1, REPOS: 2,
+  META: 16, FILE_STRINGS: 17, FILE_NUMS: 18, UNIT_KINDS: 19, UNIT_STARTS: 20, UNIT_LENGTHS: 21,
+  POST_KEYS: 22, POST_SLOTS: 23, SHINGLES: 24, BLOBS: 25,
+} as const;
+
+const KIND_NAMES = new Map<number, string>(Object.entries(Kind).map(([name, kind]) => [kind, name]));
+export const kindName = (kind: number): string => KIND_NAMES.get(kind & 0x7fff_ffff) ?? `#${kind & 0x7fff_ffff}`;
+
+export interface SectionEntry {
+  /** section kind, with DEFLATED set when the payload is compressed */
+  readonly kind: number;
+  readonly offset: number;
+  readonly length: number;
+  readonly crc: number;
+}
+
+export interface Header {
+  readonly major: number;
+  readonly minor: number;
+  readonly sections: readonly SectionEntry[];
+  /** bytes taken by header, table and header checksum */
+  readonly bytes: number;
+}
+
+export const headerBytes = (sectionCount: number): number => HEADER_BYTES + ENTRY_BYTES * sectionCount + 4;
+
+export function encodeHeader(magic: string, sections: readonly SectionEntry[], major = FORMAT_MAJOR, minor = FORMAT_MINOR): Buffer {
+  const b = Buffer.alloc(headerBytes(sections.length));
+  b.write(magic, 0, 'latin1');
+  b.writeUInt16LE(major, 4);
+  b.writeUInt16LE(minor, 6);
+  b.writeUInt32LE(sections.length, 8);
+  let p = HEADER_BYTES;
+  for (const s of sections) {
+    b.writeUInt32LE(s.kind >>> 0, p);
+    writeU64(b, s.offset, p + 4);
+    writeU64(b, s.length, p + 12);
+    b.writeUInt32LE(s.crc >>> 0, p + 20);
+    p += ENTRY_BYTES;
+  }
+  b.writeUInt32LE(crc32(b.subarray(0, p)), p);
+  return b;
+}
+
+/** Errors a reader raises; each is one line naming the file and what to do. */
+export const errors = {
+  notIndexFile: (file: string) =>
+    new UserError(`${file} is not a MemoCheck index file; choose another --index path or re-create the index with memocheck index`),
+  newer: (file: string, major: number, minor: number) =>
+    new UserError(`${file} was written by a newer MemoCheck (format ${major}.${minor}); upgrade MemoCheck`),
+  corrupted: (file: string, what: string) =>
+    new UserError(`${file} is corrupted (${what}); re-create it with memocheck index`),
+};
+
+/**
+ * Parses and checks a container header. `prefix` holds at least the first bytes of the file (as many as
+ * `fileSize` allows, up to `need`); when the table needs more bytes than given, `need` says how many.
+ */
+export function decodeHeader(
+  prefix: Uint8Array, file: string, magic: string, fileSize: number,
+): Header | { need: number } {
+  const b = Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  if (b.length < 4 || b.toString('latin1', 0, 4) !== magic) throw errors.notIndexFile(file);
+  if (b.length < HEADER_BYTES) throw errors.corrupted(file, 'truncated header');
+  const major = b.readUInt16LE(4);
+  const minor = b.readUInt16LE(6);
+  if (major > FORMAT_MAJOR) throw errors.newer(file, major, minor);
+  if (major < 1) throw errors.corrupted(file, `unknown format version ${major}.${minor}`);
+  const n = b.readUInt32LE(8);
+  const total = headerBytes(n);
+  if (total > fileSize) throw errors.corrupted(file, 'truncated section table');
+  if (b.length < total) return { need: total };
+  const p = HEADER_BYTES + ENTRY_BYTES * n;
+  if (crc32(b.subarray(0, p)) !== b.readUInt32LE(p)) throw errors.corrupted(file, 'section table checksum mismatch');
+  const sections: SectionEntry[] = [];
+  for (let i = 0, q = HEADER_BYTES; i < n; i++, q += ENTRY_BYTES) {
+    const s = { kind: b.readUInt32LE(q), offset: readU64(b, q + 4), length: readU64(b, q + 12), crc: b.readUInt32LE(q + 20) };
+    if (s.offset < total || s.offset + s.length > fileSize) {
+      throw errors.corrupted(file, `truncated: section ${kindName(s.kind)} extends past the end of the file`);
+    }
+    sections.push(s);
+  }
+  return { major, minor, sections, bytes: total };
+}
+
+function writeU64(b: Buffer, v: number, at: number): void {
+  b.writeUInt32LE(v % 0x1_0000_0000, at);
+  b.writeUInt32LE(Math.floor(v / 0x1_0000_0000), at + 4);
+}
+
+function readU64(b: Buffer, at: number): number {
+  const hi = b.readUInt32LE(at + 4);
+  // offsets beyond 2^53 cannot be addressed by a JS number; such a table is damage, not data
+  if (hi >= 0x20_0000) return Number.MAX_SAFE_INTEGER;
+  return hi * 0x1_0000_0000 + b.readUInt32LE(at);
+}
+
+// ---- typed arrays <-> little-endian bytes ----------------------------------------------------------------
+
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function swapped(src: Uint8Array, width: number): Uint8Array {
+  const out = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i += width) for (let j = 0; j < width; j++) out[i + j] = src[i + width - 1 - j]!;
+  return out;
+}
+
+/** The little-endian bytes of a typed array (a view on little-endian hosts). */
+export function leBytes(a: Uint32Array | Uint16Array | Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return HOST_LE || a.BYTES_PER_ELEMENT === 1 ? bytes : swapped(bytes, a.BYTES_PER_ELEMENT);
+}
+
+/** Reads little-endian u32s (copies when unaligned or on big-endian hosts). */
+export function u32From(bytes: Uint8Array, file: string, what: string): Uint32Array {
+  if (bytes.byteLength % 4 !== 0) throw errors.corrupted(file, `${what} has a bad length`);
+  if (!HOST_LE) bytes = swapped(bytes, 4);
+  else if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+export function u16From(bytes: Uint8Array, file: string, what: string): Uint16Array {
+  if (bytes.byteLength % 2 !== 0) throw errors.corrupted(file, `${what} has a bad length`);
+  if (!HOST_LE) bytes = swapped(bytes, 2);
+  else if (bytes.byteOffset % 2 !== 0) bytes = bytes.slice();
+  return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+}
+
+/** In place: a[i] = a[i] - a[i-1] (mod 2^32), for sorted arrays that then deflate well. */
+export function deltaEncode(a: Uint32Array): Uint32Array {
+  for (let i = a.length - 1; i > 0; i--) a[i] = (a[i]! - a[i - 1]!) >>> 0;
+  return a;
+}
+
+export function deltaDecode(a: Uint32Array): Uint32Array {
+  for (let i = 1; i < a.length; i++) a[i] = (a[i]! + a[i - 1]!) >>> 0;
+  return a;
+}

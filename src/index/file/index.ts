@@ -1,0 +1,2 @@
+export { openFileStore, FileIndexStore, type FileStoreOptions, type CommitStep } from './store';
+export { FileIndexReader } from './reader';

@@ -1,0 +1,86 @@
+// Small file-system helpers: temp names, durable renames, positional reads.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { TMP_PREFIX } from './format';
+
+/** A temp file name in `dir` that carries the writer's pid, so garbage collection can tell dead writers' files. */
+export const tmpPath = (dir: string): string =>
+  path.join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+
+/** The pid a temp file name was made by, or undefined for names not made by tmpPath. */
+export function tmpOwner(name: string): number | undefined {
+  const m = /^\.tmp-(\d+)-/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/** fsync a directory so a rename inside it is durable. Not possible on Windows; there rename is enough. */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw e;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Writes `data` to dir/name atomically: temp file, fsync, rename, fsync of the directory. */
+export function writeFileAtomic(dir: string, name: string, chunks: readonly Uint8Array[], beforeRename?: () => void): void {
+  const tmp = tmpPath(dir);
+  const fd = fs.openSync(tmp, 'wx');
+  try {
+    for (const c of chunks) writeAll(fd, c);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  beforeRename?.();
+  fs.renameSync(tmp, path.join(dir, name));
+  fsyncDir(dir);
+}
+
+export function writeAll(fd: number, data: Uint8Array, position?: number): void {
+  let done = 0;
+  while (done < data.length) {
+    const n = fs.writeSync(fd, data, done, data.length - done, position === undefined ? null : position + done);
+    done += n;
+  }
+}
+
+/** Reads exactly `length` bytes at `position` (fewer only at end of file). */
+export async function readAt(fh: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const chunk = Math.min(length - done, 1 << 30);
+    const { bytesRead } = await fh.read(buf, done, chunk, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = (): void => { clearTimeout(t); reject(signal!.reason); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
