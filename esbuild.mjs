@@ -11,10 +11,14 @@ const production = process.argv.includes('--production');
 mkdirSync('dist/grammars', { recursive: true });
 
 // web-tree-sitter's ESM build needs import.meta.url, which is empty in a CommonJS bundle: use its .cjs build.
-const alias = { 'web-tree-sitter': require.resolve('web-tree-sitter/web-tree-sitter.cjs') };
+const treeSitterCjs = require.resolve('web-tree-sitter');
+const cjsTreeSitter = {
+  name: 'web-tree-sitter-cjs',
+  setup(b) { b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: treeSitterCjs })); },
+};
 const common = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node18', sourcemap: !production,
-  minify: production, alias, logLevel: 'info',
+  minify: production, plugins: [cjsTreeSitter], logLevel: 'warning',
   // pg is loaded only for postgres:// indexes; pg-native is an optional peer we never use.
   external: ['vscode', 'pg-native'],
 };

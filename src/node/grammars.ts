@@ -60,6 +60,16 @@ function findWasm(candidates: string[]): string {
   throw new Error(`cannot find ${path.basename(candidates[0]!)} (looked in ${candidates.map((c) => path.dirname(c)).join(', ')}); run npm run build`);
 }
 
+/** The file inside an installed package, when running from sources (the bundles carry their own copies). */
+function fromNodeModules(pkg: string, file: string): string[] {
+  try {
+    const req = require;
+    return [path.join(path.dirname(req.resolve(`${pkg}/package.json`)), file)];
+  } catch {
+    return [];
+  }
+}
+
 let init: Promise<void> | undefined;
 const languages = new Map<LanguageId, Promise<Language>>();
 
@@ -68,7 +78,7 @@ function initParser(): Promise<void> {
     locateFile: () => findWasm([
       path.join(__dirname, 'web-tree-sitter.wasm'),
       path.join(__dirname, '..', 'web-tree-sitter.wasm'),
-      require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
+      ...fromNodeModules('web-tree-sitter', 'web-tree-sitter.wasm'),
     ]),
   });
   return init;
@@ -76,13 +86,7 @@ function initParser(): Promise<void> {
 
 function grammarPath(id: LanguageId): string {
   const [pkg, file] = GRAMMAR_FILES[id];
-  const candidates = [path.join(__dirname, 'grammars', file), path.join(__dirname, '..', 'grammars', file)];
-  try {
-    candidates.push(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file));
-  } catch {
-    // not installed (bundled use): the dist/ candidates must exist
-  }
-  return findWasm(candidates);
+  return findWasm([path.join(__dirname, 'grammars', file), path.join(__dirname, '..', 'grammars', file), ...fromNodeModules(pkg, file)]);
 }
 
 export async function loadLanguage(id: LanguageId): Promise<Language> {
@@ -108,15 +112,45 @@ export async function parserFor(id: LanguageId): Promise<Parser> {
   return p;
 }
 
-/** Parses and tokenizes source text. The tree is deleted before returning (the wasm heap never shrinks). */
-export async function tokenizeText(text: string, id: LanguageId): Promise<Tokenized> {
+export const DEFAULT_PARSE_TIMEOUT_MS = 20_000;
+
+/** Why a file could not be tokenized: reported as a skip reason, never thrown at the user as a crash. */
+export class ParseFailure extends Error {}
+
+/**
+ * Parses and tokenizes source text. The tree is deleted before returning (the wasm heap never shrinks).
+ * Throws ParseFailure when parsing times out or the text is not code of this language at all.
+ */
+export async function tokenizeText(text: string, id: LanguageId, timeoutMs = DEFAULT_PARSE_TIMEOUT_MS): Promise<Tokenized> {
   const parser = await parserFor(id);
   const lang = await loadLanguage(id);
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('the parser gave up on this file');
+  const started = Date.now();
+  let tree;
   try {
+    tree = parser.parse(text, null, { progressCallback: () => Date.now() - started > timeoutMs });
+  } catch (e) {
+    parser.reset();
+    throw new ParseFailure(`the ${id} parser failed (${(e as Error).message})`);
+  }
+  if (!tree) {
+    parser.reset();
+    throw new ParseFailure(`parsing as ${id} took longer than ${timeoutMs / 1000} s`);
+  }
+  try {
+    const root = tree.rootNode;
+    if (root.type === 'ERROR' || (root.hasError && text.length > 0 && errorShare(tree) > 0.5)) {
+      throw new ParseFailure(`does not parse as ${id} (mostly syntax errors)`);
+    }
     return tokenizeTree(tree, text, lang, id);
   } finally {
     tree.delete();
   }
+}
+
+/** Share of the text covered by top-level ERROR nodes. */
+function errorShare(tree: import('web-tree-sitter').Tree): number {
+  const root = tree.rootNode;
+  let bad = 0;
+  for (const n of root.descendantsOfType('ERROR')) bad += n.endIndex - n.startIndex;
+  return bad / Math.max(1, root.endIndex - root.startIndex);
 }

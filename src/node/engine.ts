@@ -1,0 +1,242 @@
+// The Node-level facade over the core, the stores and the worker pool: what the CLI and the extension call.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Matcher } from '../core/match';
+import { DEFAULT_PARAMS, matchOptions } from '../core/options';
+import type { Finding, LanguageId, Match, MatchOptions, SourceRef, Verdict } from '../core/types';
+import { UserError, type IndexedFile, type IndexReader, type IndexStore, type RepoSummary } from '../index/store';
+import { unitsFromColumns } from './fileJob';
+import { languageForPath, tokenizeText, ParseFailure } from './grammars';
+import { detectLicense, verdictFor } from './licensing';
+import { defaultWorkers, FilePool, mapOrdered } from './pool';
+import { DEFAULT_MAX_FILE_BYTES, type SkippedFile } from './source';
+import { gitProvenance, listFiles } from './walk';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+export { languageForPath };
+export type { SkippedFile };
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** Opens the index at a path (embedded file store) or a postgres:// URL (shared PostgreSQL store). */
+export async function openStore(location: string): Promise<IndexStore> {
+  if (POSTGRES_URL.test(location)) {
+    const { PgStore } = await import('../index/postgres');
+    return PgStore.open(location);
+  }
+  const { FileStore } = await import('../index/file');
+  return FileStore.open(path.resolve(location));
+}
+
+export interface IndexProgress { phase: 'walk' | 'fingerprint' | 'write'; done: number; total: number; file?: string }
+
+export interface IndexOptions {
+  name?: string;
+  /** SPDX expression given by the user; otherwise detected from the repository */
+  license?: string;
+  /** worker threads (default: one per core; 0 = in this thread) */
+  workers?: number;
+  exclude?: readonly string[];
+  maxFileBytes?: number;
+  signal?: AbortSignal;
+  onProgress?(p: IndexProgress): void;
+}
+
+export interface IndexResult {
+  repo: RepoSummary;
+  skipped: SkippedFile[];
+  /** files whose extension is not one of the 12 languages (not errors) */
+  unknownLanguage: number;
+  /** unchanged files reused from the previous index of this repository */
+  reused: number;
+}
+
+function requireDirectory(dir: string): string {
+  const abs = path.resolve(dir);
+  if (!existsSync(abs)) throw new UserError(`${dir}: no such directory`);
+  if (!statSync(abs).isDirectory()) throw new UserError(`${dir}: not a directory (index takes repository folders)`);
+  return abs;
+}
+
+/** Fingerprints one repository folder and adds it to the store (replacing an earlier version atomically). */
+export async function indexRepository(store: IndexStore, dir: string, opts: IndexOptions = {}): Promise<IndexResult> {
+  const abs = requireDirectory(dir);
+  await store.init(DEFAULT_PARAMS);
+  const { params } = await store.info();
+  const name = opts.name ?? path.basename(abs);
+  opts.onProgress?.({ phase: 'walk', done: 0, total: 0 });
+  const all = await listFiles(abs, { exclude: opts.exclude ?? [] });
+  const files: { rel: string; language: LanguageId }[] = [];
+  let unknownLanguage = 0;
+  for (const rel of all) {
+    const language = languageForPath(rel);
+    if (language) files.push({ rel, language });
+    else unknownLanguage++;
+  }
+  const licence = opts.license ? { license: opts.license, source: '--license' } : await detectLicense(abs);
+  const prov = await gitProvenance(abs);
+  const previous = await store.previousFiles(name);
+  const skipped: SkippedFile[] = [];
+  const workers = opts.workers ?? defaultWorkers();
+  const pool = new FilePool(Math.min(workers, files.length));
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let done = 0, reused = 0;
+  const fileLicenses = 'files' in licence ? (licence.files as Record<string, string> | undefined) : undefined;
+
+  const work = async (f: { rel: string; language: LanguageId }): Promise<IndexedFile | undefined> => {
+    const absFile = path.join(abs, f.rel);
+    const prev = previous.get(f.rel);
+    if (prev) {
+      try {
+        const hash = createHash('sha1').update(await readFile(absFile)).digest('hex');
+        if (hash === prev.contentHash) { reused++; return prev; }
+      } catch { /* unreadable now: the worker reports why */ }
+    }
+    const res = await pool.run({ mode: 'index', abs: absFile, language: f.language, params, maxBytes });
+    if (!res.ok) { skipped.push({ path: f.rel, reason: res.reason }); return undefined; }
+    if (res.mode !== 'index') return undefined;
+    const license = res.data.license ?? fileLicenses?.[f.rel];
+    return { path: f.rel, language: f.language, ...res.data, ...(license ? { license } : {}) };
+  };
+
+  async function* stream(): AsyncGenerator<IndexedFile> {
+    for await (const file of mapOrdered(files, Math.max(2, workers * 4), work, opts.signal)) {
+      done++;
+      opts.onProgress?.({ phase: 'fingerprint', done, total: files.length, file: file?.path });
+      if (file) yield file;
+    }
+    opts.onProgress?.({ phase: 'write', done: files.length, total: files.length });
+  }
+  try {
+    const repo = await store.putRepo({
+      name, root: abs, license: licence.license, licenseSource: licence.source, indexedAt: new Date().toISOString(),
+      ...(prov.url ? { url: prov.url } : {}), ...(prov.commit ? { commit: prov.commit } : {}),
+    }, stream(), opts.signal);
+    return { repo, skipped, unknownLanguage, reused };
+  } finally {
+    await pool.close();
+  }
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  exclude?: readonly string[];
+  workers?: number;
+  maxFileBytes?: number;
+  /** the scanned project's own licence (SPDX), for verdicts; detected from the scanned folder when absent */
+  projectLicense?: string;
+  onProgress?(done: number, total: number, file: string): void;
+}
+
+export interface ScanResult { findings: Finding[]; files: number; skipped: SkippedFile[]; unknownLanguage: number }
+
+type SourceExtra = Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'>;
+
+/** Scans code against one index snapshot. Reuse one Scanner for many files; close it when done. */
+export class Scanner {
+  private readonly repoInfo = new Map<string, Promise<SourceExtra | undefined>>();
+  private readonly matcher: Matcher;
+
+  private constructor(readonly store: IndexStore, readonly reader: IndexReader, readonly options: MatchOptions) {
+    this.matcher = new Matcher(reader, options, (repo) => this.sourceExtra(repo));
+  }
+
+  static async open(store: IndexStore, opts: Partial<MatchOptions> = {}): Promise<Scanner> {
+    let options: MatchOptions;
+    try {
+      options = matchOptions(opts);
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+    const reader = await store.openReader();
+    return new Scanner(store, reader, options);
+  }
+
+  get diagnostics() { return this.matcher.lastDiagnostics; }
+
+  private sourceExtra(repo: string): Promise<SourceExtra | undefined> {
+    let p = this.repoInfo.get(repo);
+    if (!p) {
+      p = this.reader.repo(repo).then((r) => r && {
+        repo,
+        ...(r.commit ? { commit: r.commit } : {}),
+        ...(r.url ? { url: r.url } : {}),
+        ...(r.root ? { localPath: r.root } : {}),
+      });
+      this.repoInfo.set(repo, p);
+    }
+    return p;
+  }
+
+  /** Matches of one text (e.g. an editor buffer or standard input). */
+  async scanText(text: string, language: LanguageId, _file: string, signal?: AbortSignal): Promise<Match[]> {
+    const doc = await tokenizeText(text, language);
+    return withLocalPaths(await this.matcher.match(doc, signal));
+  }
+
+  /** Scans files and folders; folders are walked like repositories (.gitignore, default excludes). */
+  async scanPaths(paths: readonly string[], opts: ScanOptions = {}): Promise<ScanResult> {
+    const targets: { abs: string; display: string; language: LanguageId }[] = [];
+    const skipped: SkippedFile[] = [];
+    let unknownLanguage = 0;
+    for (const p of paths) {
+      const abs = path.resolve(p);
+      if (!existsSync(abs)) throw new UserError(`${p}: no such file or directory`);
+      if (statSync(abs).isDirectory()) {
+        for (const rel of await listFiles(abs, { exclude: opts.exclude ?? [] })) {
+          const language = languageForPath(rel);
+          if (language) targets.push({ abs: path.join(abs, rel), display: path.join(p, rel), language });
+          else unknownLanguage++;
+        }
+      } else {
+        const language = languageForPath(abs);
+        if (language) targets.push({ abs, display: p, language });
+        else { unknownLanguage++; skipped.push({ path: p, reason: 'unknown language (file extension)' }); }
+      }
+    }
+    const project = opts.projectLicense ?? (paths.length ? (await detectLicense(projectRoot(paths[0]!))).license : undefined);
+    const workers = opts.workers ?? defaultWorkers();
+    const pool = new FilePool(Math.min(workers, Math.max(0, targets.length - 1)));
+    const findings: Finding[] = [];
+    const params = this.reader.params;
+    let done = 0;
+    try {
+      const jobs = mapOrdered(targets, Math.max(2, workers * 2), async (t) => ({
+        t, res: await pool.run({ mode: 'tokenize', abs: t.abs, language: t.language, params, maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES }),
+      }), opts.signal);
+      for await (const { t, res } of jobs) {
+        opts.signal?.throwIfAborted();
+        done++;
+        opts.onProgress?.(done, targets.length, t.display);
+        if (!res.ok) { skipped.push({ path: t.display, reason: res.reason }); continue; }
+        if (res.mode !== 'tokenize') continue;
+        const doc = { tokens: res.data.tokens, units: unitsFromColumns(res.data) };
+        for (const m of withLocalPaths(await this.matcher.match(doc, opts.signal))) {
+          findings.push({ ...m, file: t.display, verdict: verdictFor(project, m.source.license) });
+        }
+      }
+    } finally {
+      await pool.close();
+    }
+    return { findings, files: targets.length, skipped, unknownLanguage };
+  }
+
+  async close(): Promise<void> {
+    await this.reader.close();
+  }
+}
+
+function withLocalPaths(ms: Match[]): Match[] {
+  return ms.map((m) => m.source.localPath
+    ? { ...m, source: { ...m.source, localPath: path.join(m.source.localPath, m.source.path) } }
+    : m);
+}
+
+function projectRoot(p: string): string {
+  const abs = path.resolve(p);
+  return existsSync(abs) && statSync(abs).isDirectory() ? abs : path.dirname(abs);
+}
+
+export { ParseFailure };
+export type { Verdict };

@@ -1,0 +1,71 @@
+// One unit of parallel work: a file read, checked, tokenized and (for indexing) fingerprinted.
+// Runs in a worker thread or, when workers are off, in the calling thread.
+import { createHash } from 'node:crypto';
+import { fingerprintForIndex, type FileFingerprint } from '../core/fingerprint';
+import type { FingerprintParams, LanguageId, TokenStream, Unit } from '../core/types';
+import { ParseFailure, tokenizeText } from './grammars';
+import { readSource, spdxHeader } from './source';
+
+export interface FileJob {
+  readonly mode: 'index' | 'tokenize';
+  readonly abs: string;
+  readonly language: LanguageId;
+  readonly params: FingerprintParams;
+  readonly maxBytes: number;
+}
+
+export interface IndexData extends FileFingerprint {
+  readonly contentHash: string;
+  readonly sourceBytes: number;
+  readonly license?: string;
+}
+
+export interface TokenData {
+  readonly tokens: TokenStream;
+  readonly unitKinds: Uint8Array;
+  readonly unitStarts: Uint32Array;
+  readonly unitEnds: Uint32Array;
+  readonly text: string;
+}
+
+export type FileResult =
+  | { ok: true; mode: 'index'; data: IndexData }
+  | { ok: true; mode: 'tokenize'; data: TokenData }
+  | { ok: false; reason: string };
+
+export async function processFile(job: FileJob): Promise<FileResult> {
+  const src = await readSource(job.abs, job.maxBytes);
+  if (!src.ok) return { ok: false, reason: src.reason };
+  try {
+    const doc = await tokenizeText(src.text, job.language);
+    if (job.mode === 'tokenize') {
+      return { ok: true, mode: 'tokenize', data: { tokens: doc.tokens, ...unitColumns(doc.units), text: src.text } };
+    }
+    const fp = fingerprintForIndex(doc, job.params);
+    const license = spdxHeader(src.text);
+    return {
+      ok: true, mode: 'index',
+      data: {
+        ...fp,
+        contentHash: createHash('sha1').update(src.bytes).digest('hex'),
+        sourceBytes: src.bytes.length,
+        ...(license ? { license } : {}),
+      },
+    };
+  } catch (e) {
+    if (e instanceof ParseFailure) return { ok: false, reason: e.message };
+    return { ok: false, reason: `internal error while fingerprinting (${(e as Error).message})` };
+  }
+}
+
+const KINDS = ['function', 'class', 'window'] as const;
+export function unitColumns(units: readonly Unit[]): { unitKinds: Uint8Array; unitStarts: Uint32Array; unitEnds: Uint32Array } {
+  return {
+    unitKinds: Uint8Array.from(units, (u) => KINDS.indexOf(u.kind)),
+    unitStarts: Uint32Array.from(units, (u) => u.start),
+    unitEnds: Uint32Array.from(units, (u) => u.end),
+  };
+}
+export function unitsFromColumns(d: { unitKinds: Uint8Array; unitStarts: Uint32Array; unitEnds: Uint32Array }): Unit[] {
+  return Array.from(d.unitKinds, (k, i) => ({ kind: KINDS[k]!, start: d.unitStarts[i]!, end: d.unitEnds[i]! }));
+}
