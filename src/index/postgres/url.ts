@@ -20,7 +20,7 @@ export function isPostgresUrl(s: string): boolean {
 
 /** Removes anything that can be a password from a URL-ish string, even an unparseable one. */
 export function redactUrl(s: string): string {
-  return s.replace(/^(postgres(?:ql)?:\/\/)([^@/]*)@/i, (_m, scheme: string, auth: string) => {
+  return s.replace(/([a-z][a-z0-9+.-]*:\/\/)([^@/\s]*)@/gi, (_m, scheme: string, auth: string) => {
     const user = auth.split(':')[0];
     return `${scheme}${user ? `${user}@` : ''}`;
   }).replace(/([?&]password=)[^&]*/gi, '$1***');
