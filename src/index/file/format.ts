@@ -175,14 +175,14 @@ export function leBytes(a: Uint32Array | Uint16Array | Uint8Array): Uint8Array {
 export function u32From(bytes: Uint8Array, file: string, what: string): Uint32Array {
   if (bytes.byteLength % 4 !== 0) throw errors.corrupted(file, `${what} has a bad length`);
   if (!HOST_LE) bytes = swapped(bytes, 4);
-  else if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
+  else if (bytes.byteOffset % 4 !== 0) bytes = new Uint8Array(bytes); // a copy (Buffer#slice would be a view)
   return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 export function u16From(bytes: Uint8Array, file: string, what: string): Uint16Array {
   if (bytes.byteLength % 2 !== 0) throw errors.corrupted(file, `${what} has a bad length`);
   if (!HOST_LE) bytes = swapped(bytes, 2);
-  else if (bytes.byteOffset % 2 !== 0) bytes = bytes.slice();
+  else if (bytes.byteOffset % 2 !== 0) bytes = new Uint8Array(bytes);
   return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
 }
 

@@ -122,7 +122,7 @@ export class Segment {
     const blob = inflate(stored, this.file, what);
     const t = this.tokenCount[local]!;
     const s = this.shingleCount[local]!;
-    if (blob.length !== 12 * t + 4 * s) throw errors.corrupted(this.file, `${what} has the wrong size`);
+    if (blob.length !== 10 * t + 4 * s) throw errors.corrupted(this.file, `${what} has the wrong size`);
     const u32 = u32From(blob.subarray(0, 4 * (2 * t + s)), this.file, what);
     const lines = deltaDecode(u32.subarray(t, 2 * t));
     return { codes: u32.subarray(0, t), lines, shingles: u32.subarray(2 * t), raw: u16From(blob.subarray(4 * (2 * t + s)), this.file, what) };

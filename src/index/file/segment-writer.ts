@@ -46,7 +46,7 @@ export class SegmentBuilder {
     this.seen.add(f.path);
     const t = f.codes.length;
     const s = f.shingles.length;
-    const blob = Buffer.allocUnsafe(12 * t + 4 * s);
+    const blob = Buffer.allocUnsafe(10 * t + 4 * s);
     const u32 = new Uint32Array(2 * t + s);
     u32.set(f.codes, 0);
     for (let i = 0; i < t; i++) u32[t + i] = (f.lines[i]! - (i ? f.lines[i - 1]! : 0)) >>> 0;

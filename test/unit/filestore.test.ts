@@ -1,0 +1,269 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openFileStore, type FileIndexStore } from '../../src/index/file';
+import type { IndexedFile, IndexReader } from '../../src/index/store';
+import { PARAMS, meta, synthRepo, sharedKey } from '../integration/filestore/synthetic';
+
+const tmpdirs: string[] = [];
+function tmpIndex(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-filestore-'));
+  tmpdirs.push(d);
+  return path.join(d, 'memocheck.idx');
+}
+after(() => { for (const d of tmpdirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+async function newStore(): Promise<FileIndexStore> {
+  const s = await openFileStore(tmpIndex());
+  await s.init(PARAMS);
+  return s;
+}
+
+function assertSameFile(a: IndexedFile, b: IndexedFile): void {
+  assert.equal(a.path, b.path);
+  assert.equal(a.language, b.language);
+  assert.equal(a.license, b.license);
+  assert.equal(a.contentHash, b.contentHash);
+  assert.equal(a.sourceBytes, b.sourceBytes);
+  for (const k of ['codes', 'raw', 'lines', 'unitKinds', 'unitStarts', 'unitEnds', 'bandKeys', 'shingles'] as const) {
+    assert.deepEqual(Array.from(a[k]), Array.from(b[k]), `${a.path}: ${k}`);
+  }
+}
+
+describe('file store round trip', () => {
+  let store: FileIndexStore;
+  let files: IndexedFile[];
+  let reader: IndexReader;
+  before(async () => {
+    store = await newStore();
+    files = [...synthRepo(1, { files: 300, fileLicense: 'GPL-2.0-only' })];
+    // an empty file and a file without units are legal
+    files.push({ ...files[0]!, path: 'empty.c', codes: new Uint32Array(0), raw: new Uint16Array(0), lines: new Uint32Array(0),
+      unitKinds: new Uint8Array(0), unitStarts: new Uint32Array(0), unitEnds: new Uint32Array(0), bandKeys: new Uint32Array(0), shingles: new Uint32Array(0) });
+    const summary = await store.putRepo(meta('alpha', 'MIT'), (async function* () { yield* files; })());
+    assert.equal(summary.files, files.length);
+    assert.equal(summary.units, files.reduce((a, f) => a + f.unitKinds.length, 0));
+    assert.equal(summary.tokens, files.reduce((a, f) => a + f.codes.length, 0));
+    assert.equal(summary.sourceBytes, files.reduce((a, f) => a + f.sourceBytes, 0));
+    reader = await store.openReader();
+  });
+  after(async () => { await reader.close(); await store.close(); });
+
+  test('previousFiles returns exactly what was stored', async () => {
+    const prev = await store.previousFiles('alpha');
+    assert.equal(prev.size, files.length);
+    for (const f of files) assertSameFile(prev.get(f.path)!, f);
+    assert.equal((await store.previousFiles('nope')).size, 0);
+  });
+
+  test('units and files resolve to the stored token ranges and effective licences', async () => {
+    assert.equal(reader.repoCount, 1);
+    const ids = Array.from({ length: reader.unitCount }, (_, i) => i);
+    const units = await reader.units(ids);
+    let i = 0;
+    for (const [fi, f] of files.entries()) {
+      for (let u = 0; u < f.unitKinds.length; u++, i++) {
+        const rec = units[i]!;
+        assert.equal(rec.id, i);
+        assert.equal(rec.startToken, f.unitStarts[u]);
+        assert.equal(rec.endToken, f.unitEnds[u]);
+        assert.equal(rec.kind, ['function', 'class', 'window'][f.unitKinds[u]!]);
+        const file = await reader.file(rec.fileId);
+        assert.equal(file.path, f.path, `unit ${i} of file ${fi}`);
+      }
+    }
+    for (let id = 0; id < files.length; id++) {
+      const file = await reader.file(id);
+      const f = files.find((x) => x.path === file.path)!;
+      assert.equal(file.repo, 'alpha');
+      assert.equal(file.license, f.license ?? 'MIT');
+      assert.deepEqual(Array.from(file.codes), Array.from(f.codes));
+      assert.deepEqual(Array.from(file.raw), Array.from(f.raw));
+      assert.deepEqual(Array.from(file.lines), Array.from(f.lines));
+    }
+    assert.ok(files.some((f) => f.license === 'GPL-2.0-only'));
+    await assert.rejects(reader.file(files.length), RangeError);
+    await assert.rejects(reader.units([reader.unitCount]), RangeError);
+  });
+
+  test('info reports repos, counts, version and bytes', async () => {
+    const info = await store.info();
+    assert.equal(info.formatVersion, '1.0');
+    assert.deepEqual(info.params, PARAMS);
+    assert.equal(info.repos.length, 1);
+    assert.equal(info.repos[0]!.name, 'alpha');
+    assert.equal(info.repos[0]!.commit, 'a'.repeat(40));
+    assert.equal(info.files, files.length);
+    assert.equal(info.units, reader.unitCount);
+    const onDisk = fs.readdirSync(store.dir).reduce((a, n) => a + fs.statSync(path.join(store.dir, n)).size, 0);
+    assert.equal(info.bytes, onDisk);
+    assert.deepEqual(await reader.repo('alpha'), info.repos[0]);
+  });
+
+  test('init on an existing index keeps it (params ignored)', async () => {
+    await store.init({ ...PARAMS, bands: 99 });
+    assert.equal((await store.info()).params.bands, PARAMS.bands);
+  });
+});
+
+describe('file store lookups', () => {
+  let store: FileIndexStore;
+  let reader: IndexReader;
+  const repos: IndexedFile[][] = [];
+  before(async () => {
+    store = await newStore();
+    for (const [i, name] of ['a', 'b', 'c'].entries()) {
+      const files = [...synthRepo(10 + i, { files: 60, shared: 0.1 })];
+      // shingles held by exactly two repositories (a and b)
+      if (i < 2) files.push({ ...files[0]!, path: 'two.c', shingles: Uint32Array.of(7, 0xdead0001, 0xdead0002) });
+      repos.push(files);
+      await store.putRepo(meta(name), files);
+    }
+    reader = await store.openReader();
+  });
+  after(async () => { await reader.close(); await store.close(); });
+
+  /** brute force: global unit id = units of earlier repos + index within repo */
+  function bruteForce(key: number): number[] {
+    const out: number[] = [];
+    let base = 0;
+    for (const files of repos) {
+      for (const f of files) {
+        for (let u = 0; u < f.unitKinds.length; u++) {
+          for (let b = 0; b < PARAMS.bands; b++) if (f.bandKeys[u * PARAMS.bands + b] === key) { out.push(base + u); break; }
+        }
+        base += f.unitKinds.length;
+      }
+    }
+    return out;
+  }
+
+  test('lookup equals a brute-force scan (present, shared and absent keys)', async () => {
+    const keys: number[] = [];
+    for (let i = 0; i < 200; i++) keys.push(sharedKey(i));
+    for (const files of repos) for (const f of files.slice(0, 5)) keys.push(...Array.from(f.bandKeys.subarray(0, 20)));
+    keys.push(0, 0xffffffff, 12345);
+    const { postings, skipped } = await reader.lookup(Uint32Array.from(keys), Infinity);
+    assert.equal(skipped, 0);
+    assert.equal(postings.length, keys.length);
+    let nonEmpty = 0;
+    for (const [i, k] of keys.entries()) {
+      assert.deepEqual(Array.from(postings[i]!), bruteForce(k), `key ${k}`);
+      if (postings[i]!.length > 1) nonEmpty++;
+    }
+    assert.ok(nonEmpty > 100, 'shared keys have postings in several repos');
+    const units = await reader.units(Array.from(postings[0]!));
+    for (const u of units) {
+      const file = await reader.file(u.fileId);
+      assert.ok(['a', 'b', 'c'].includes(file.repo));
+    }
+  });
+
+  test('keys with more postings than maxPostings are skipped', async () => {
+    const keys = Uint32Array.from({ length: 200 }, (_, i) => sharedKey(i));
+    const all = (await reader.lookup(keys, Infinity)).postings;
+    const limit = 10;
+    const expectSkipped = all.filter((p) => p.length > limit).length;
+    assert.ok(expectSkipped > 0 && expectSkipped < keys.length);
+    const { postings, skipped } = await reader.lookup(keys, limit);
+    assert.equal(skipped, expectSkipped);
+    for (const [i, p] of postings.entries()) assert.deepEqual(Array.from(p), all[i]!.length > limit ? [] : Array.from(all[i]!));
+  });
+
+  test('documentFrequency counts repositories containing each shingle', async () => {
+    const sets = repos.map((files) => new Set(files.flatMap((f) => Array.from(f.shingles))));
+    const query: number[] = [];
+    for (let i = 1000; i < 1500; i++) query.push(sharedKey(i));
+    for (const f of repos[1]!.slice(0, 3)) query.push(...Array.from(f.shingles.subarray(0, 30)));
+    query.push(1, 2, 3, 7, 0xdead0001, 0xdead0002);
+    const df = await reader.documentFrequency(Uint32Array.from(query));
+    const seen = new Set<number>();
+    for (const [i, s] of query.entries()) {
+      const expected = sets.filter((set) => set.has(s)).length;
+      assert.equal(df[i], expected, `shingle ${s}`);
+      seen.add(expected);
+    }
+    assert.deepEqual([...seen].sort(), [0, 1, 2, 3]);
+  });
+});
+
+describe('file store add, replace, remove', () => {
+  const segs = (dir: string): Map<string, fs.Stats> =>
+    new Map(fs.readdirSync(dir).filter((n) => n.endsWith('.mcs')).map((n) => [n, fs.statSync(path.join(dir, n))]));
+
+  test('other repositories\' segments are never rewritten', async () => {
+    const store = await newStore();
+    await store.putRepo(meta('one'), synthRepo(1, { files: 20 }));
+    await store.putRepo(meta('two'), synthRepo(2, { files: 20 }));
+    const before = segs(store.dir);
+    assert.equal(before.size, 2);
+    const segOne = (await store.info()).repos.length && [...before.keys()][0]!;
+
+    const readerBefore = await store.openReader();
+    const replaced = await store.putRepo(meta('two', 'Apache-2.0'), synthRepo(3, { files: 7 }));
+    assert.equal(replaced.files, 7);
+    await store.putRepo(meta('three'), synthRepo(4, { files: 5 }));
+    const mid = segs(store.dir);
+    assert.equal(mid.size, 3, 'the replaced segment is deleted');
+    assert.equal(mid.get(segOne)!.ino, before.get(segOne)!.ino);
+    assert.equal(mid.get(segOne)!.mtimeMs, before.get(segOne)!.mtimeMs);
+
+    const info = await store.info();
+    assert.deepEqual(info.repos.map((r) => [r.name, r.files, r.license]), [['one', 20, 'MIT'], ['two', 7, 'Apache-2.0'], ['three', 5, 'MIT']]);
+
+    // the reader opened before keeps its snapshot, even though 'two's old segment is gone
+    assert.equal(readerBefore.repoCount, 2);
+    const f = await readerBefore.file(25);
+    assert.equal(f.repo, 'two');
+    assert.equal((await readerBefore.repo('two'))!.files, 20);
+    await readerBefore.close();
+
+    assert.equal(await store.removeRepo('two'), true);
+    assert.equal(await store.removeRepo('two'), false);
+    const after = segs(store.dir);
+    assert.equal(after.size, 2);
+    assert.equal(after.get(segOne)!.ino, before.get(segOne)!.ino);
+    assert.equal(after.get(segOne)!.mtimeMs, before.get(segOne)!.mtimeMs);
+    const r = await store.openReader();
+    assert.equal(r.repoCount, 2);
+    assert.equal(r.unitCount, (await store.info()).units);
+    assert.equal(await r.repo('two'), undefined);
+    await r.close();
+  });
+
+  test('garbage from a crashed writer is collected on the next write', async () => {
+    const store = await newStore();
+    await store.putRepo(meta('one'), synthRepo(1, { files: 3 }));
+    fs.writeFileSync(path.join(store.dir, 'seg-77.mcs'), 'orphan');
+    fs.writeFileSync(path.join(store.dir, '.tmp-999999999-abcdef'), 'dead writer');
+    await store.putRepo(meta('two'), synthRepo(2, { files: 3 }));
+    const names = fs.readdirSync(store.dir).sort();
+    assert.deepEqual(names, ['MANIFEST', 'seg-1.mcs', 'seg-2.mcs']);
+  });
+
+  test('an aborted putRepo leaves the index unchanged and no temp files', async () => {
+    const store = await newStore();
+    await store.putRepo(meta('one'), synthRepo(1, { files: 3 }));
+    const ac = new AbortController();
+    let n = 0;
+    async function* files(): AsyncGenerator<IndexedFile> {
+      for (const f of synthRepo(2, { files: 50 })) {
+        if (++n === 10) ac.abort();
+        yield f;
+      }
+    }
+    await assert.rejects(store.putRepo(meta('two'), files(), ac.signal), { name: 'AbortError' });
+    assert.deepEqual(fs.readdirSync(store.dir).sort(), ['MANIFEST', 'seg-1.mcs']);
+    assert.deepEqual((await store.info()).repos.map((r) => r.name), ['one']);
+  });
+
+  test('malformed records are rejected with the file path', async () => {
+    const store = await newStore();
+    const [f] = [...synthRepo(1, { files: 1 })];
+    await assert.rejects(store.putRepo(meta('x'), [{ ...f!, bandKeys: new Uint32Array(3) }]), /src\/dir0\/file0\.c: IndexedFile has 3 band keys/);
+    await assert.rejects(store.putRepo(meta('x'), [f!, f!]), /same path was given twice/);
+    assert.deepEqual(fs.readdirSync(store.dir), ['MANIFEST']);
+  });
+});
