@@ -62,12 +62,17 @@ function findWasm(candidates: string[]): string {
 
 /** The file inside an installed package, when running from sources (the bundles carry their own copies). */
 function fromNodeModules(pkg: string, file: string): string[] {
-  try {
-    const req = require;
-    return [path.join(path.dirname(req.resolve(`${pkg}/package.json`)), file)];
-  } catch {
-    return [];
+  const req = require;
+  const out: string[] = [];
+  for (const spec of [`${pkg}/${file}`, `${pkg}/package.json`]) {
+    try {
+      out.push(path.join(path.dirname(req.resolve(spec)), file));
+    } catch {
+      // not exported or not installed
+    }
   }
+  out.push(path.join(__dirname, '..', '..', 'node_modules', pkg, file));
+  return out;
 }
 
 let init: Promise<void> | undefined;
