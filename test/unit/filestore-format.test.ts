@@ -1,0 +1,191 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { crc32 } from '../../src/index/file/crc32';
+import { encodeHeader, decodeHeader, DEFLATED } from '../../src/index/file/format';
+import { openFileStore, type FileIndexStore } from '../../src/index/file';
+import { UserError } from '../../src/index/store';
+import { PARAMS, meta, synthRepo } from '../integration/filestore/synthetic';
+
+const tmpdirs: string[] = [];
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-filefmt-'));
+  tmpdirs.push(d);
+  return d;
+}
+after(() => { for (const d of tmpdirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+/** Reads everything a reader can give; any damage must surface here as a UserError. */
+async function readAll(store: FileIndexStore): Promise<void> {
+  const r = await store.openReader();
+  try {
+    await r.units(Array.from({ length: r.unitCount }, (_, i) => i));
+    for (let id = 0; ; id++) {
+      try { await r.file(id); } catch (e) { if (e instanceof RangeError) break; throw e; }
+    }
+    await r.documentFrequency(Uint32Array.of(1, 2, 3));
+  } finally {
+    await r.close();
+  }
+  for (const repo of (await store.info()).repos) await store.previousFiles(repo.name);
+}
+
+async function expectUserError(p: Promise<unknown>, pattern: RegExp): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof UserError, `expected a UserError, got ${String(e)}`);
+    assert.ok(!e.message.includes('\n'), 'one line');
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+async function smallIndex(): Promise<FileIndexStore> {
+  const store = await openFileStore(path.join(tmpDir(), 'idx'));
+  await store.init(PARAMS);
+  await store.putRepo(meta('r'), synthRepo(5, { files: 4, maxTokens: 120 }));
+  return store;
+}
+
+describe('crc32', () => {
+  test('golden vector and incremental use', () => {
+    assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+    assert.equal(crc32(new Uint8Array(0)), 0);
+    assert.equal(crc32(Buffer.from('The quick brown fox jumps over the lazy dog')), 0x414fa339);
+    const b = Buffer.from('123456789');
+    for (let cut = 0; cut <= b.length; cut++) assert.equal(crc32(b.subarray(cut), crc32(b.subarray(0, cut))), 0xcbf43926);
+  });
+});
+
+describe('container header', () => {
+  test('golden bytes', () => {
+    const h = encodeHeader('MCIX', [{ kind: 1, offset: 64, length: 10, crc: 0xdeadbeef }, { kind: 2 | DEFLATED, offset: 74, length: 0x1_0000_0002, crc: 7 }]);
+    assert.equal(h.toString('hex'),
+      '4d434958' + '0100' + '0000' + '02000000' +
+      '01000000' + '4000000000000000' + '0a00000000000000' + 'efbeadde' +
+      '02000080' + '4a00000000000000' + '0200000001000000' + '07000000' +
+      crc32(h.subarray(0, 60)).toString(16).padStart(8, '0').match(/../g)!.reverse().join(''));
+    const back = decodeHeader(h, 'x', 'MCIX', 0x2_0000_0000);
+    assert.ok(!('need' in back));
+    assert.deepEqual(back.sections[1], { kind: (2 | DEFLATED) >>> 0, offset: 74, length: 0x1_0000_0002, crc: 7 });
+  });
+
+  test('a new empty index has a pinned MANIFEST', async () => {
+    const store = await openFileStore(path.join(tmpDir(), 'idx'));
+    await store.init(PARAMS);
+    const bytes = fs.readFileSync(path.join(store.dir, 'MANIFEST'));
+    assert.equal(bytes.toString('base64'),
+      'TUNJWAEAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00oY31RqnsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
+    assert.deepEqual(fs.readdirSync(store.dir), ['MANIFEST']);
+  });
+});
+
+describe('file store errors', () => {
+  test('a path that is a regular file', async () => {
+    const f = path.join(tmpDir(), 'notes.txt');
+    fs.writeFileSync(f, 'hello');
+    await expectUserError(openFileStore(f), /notes\.txt is a file, not a MemoCheck index directory; choose another --index path/);
+    await expectUserError(openFileStore(path.join(f, 'idx')).then((s) => s.init(PARAMS)), /notes\.txt.*is a file|parent of this path is a file/);
+  });
+
+  test('a directory of something else', async () => {
+    const d = tmpDir();
+    fs.writeFileSync(path.join(d, 'README.md'), '# not an index');
+    const store = await openFileStore(d);
+    await expectUserError(store.init(PARAMS), /is not a MemoCheck index \(no MANIFEST\); choose another --index path/);
+    await expectUserError(store.openReader(), /no MANIFEST/);
+    await expectUserError(store.info(), /no MANIFEST/);
+    assert.deepEqual(fs.readdirSync(d), ['README.md'], 'nothing written into a foreign directory');
+  });
+
+  test('no index yet', async () => {
+    const store = await openFileStore(path.join(tmpDir(), 'missing'));
+    await expectUserError(store.openReader(), /no MemoCheck index at .*missing; create one with memocheck index/);
+    assert.equal((await store.previousFiles('x')).size, 0);
+  });
+
+  test('bad magic in MANIFEST and in a segment', async () => {
+    const store = await smallIndex();
+    const seg = path.join(store.dir, 'seg-1.mcs');
+    const segBytes = fs.readFileSync(seg);
+    fs.writeFileSync(seg, Buffer.concat([Buffer.from('PK\x03\x04'), segBytes.subarray(4)]));
+    await expectUserError(readAll(store), /seg-1\.mcs is not a MemoCheck index file/);
+    fs.writeFileSync(seg, segBytes);
+    await readAll(store);
+    fs.writeFileSync(path.join(store.dir, 'MANIFEST'), '{"some":"json"}');
+    await expectUserError(store.openReader(), /MANIFEST is not a MemoCheck index file/);
+    await expectUserError(store.putRepo(meta('x'), []), /MANIFEST is not a MemoCheck index file/);
+  });
+
+  test('a newer major version', async () => {
+    const store = await smallIndex();
+    for (const name of ['seg-1.mcs', 'MANIFEST']) {
+      const p = path.join(store.dir, name);
+      const b = fs.readFileSync(p);
+      b.writeUInt16LE(2, 4);
+      b.writeUInt16LE(3, 6);
+      fs.writeFileSync(p, b);
+      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 2\\.3\\); upgrade MemoCheck`));
+    }
+  });
+
+  test('a newer minor version with an unknown extra section still reads', async () => {
+    const store = await smallIndex();
+    const p = path.join(store.dir, 'MANIFEST');
+    const b = fs.readFileSync(p);
+    const h = decodeHeader(b, p, 'MCIX', b.length);
+    assert.ok(!('need' in h));
+    const extra = Buffer.from('future');
+    const shift = 24;
+    const sections = [...h.sections.map((s) => ({ ...s, offset: s.offset + shift })),
+      { kind: 99, offset: b.length + shift, length: extra.length, crc: crc32(extra) }];
+    fs.writeFileSync(p, Buffer.concat([encodeHeader('MCIX', sections, 1, 4), b.subarray(h.bytes), extra]));
+    await readAll(store);
+  });
+
+  test('every truncation is reported, never read as empty', async () => {
+    const store = await smallIndex();
+    for (const name of ['MANIFEST', 'seg-1.mcs']) {
+      const p = path.join(store.dir, name);
+      const orig = fs.readFileSync(p);
+      const cuts = new Set([0, 3, 4, 11, 12, 40, orig.length - 1]);
+      for (let i = 0; i < 25; i++) cuts.add(Math.floor((orig.length * i) / 25));
+      for (const cut of cuts) {
+        fs.writeFileSync(p, orig.subarray(0, cut));
+        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} (is corrupted \\(.*\\); re-create it with memocheck index|is not a MemoCheck index file)`));
+      }
+      fs.writeFileSync(p, orig);
+    }
+    await readAll(store);
+  });
+
+  test('every flipped byte is detected (header, table or section checksum)', async () => {
+    const store = await smallIndex();
+    for (const name of ['MANIFEST', 'seg-1.mcs']) {
+      const p = path.join(store.dir, name);
+      const orig = fs.readFileSync(p);
+      const step = Math.max(1, Math.floor(orig.length / 150));
+      for (let at = 0; at < orig.length; at += at < 400 ? 1 : step) {
+        const b = Buffer.from(orig);
+        b[at] ^= 0x20;
+        fs.writeFileSync(p, b);
+        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} (is corrupted|is not a MemoCheck index file|was written by a newer)`));
+      }
+      fs.writeFileSync(p, orig);
+    }
+    await readAll(store);
+  });
+
+  test('checksum mismatch names the section', async () => {
+    const store = await smallIndex();
+    const p = path.join(store.dir, 'seg-1.mcs');
+    const b = fs.readFileSync(p);
+    const h = decodeHeader(b, p, 'MCSG', b.length);
+    assert.ok(!('need' in h));
+    const posting = h.sections.find((s) => (s.kind & 0x7fffffff) === 22)!;
+    b[posting.offset + 2] ^= 1;
+    fs.writeFileSync(p, b);
+    await expectUserError(store.openReader(), /seg-1\.mcs is corrupted \(section POST_KEYS checksum mismatch\); re-create it with memocheck index/);
+  });
+});
