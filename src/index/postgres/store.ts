@@ -405,7 +405,7 @@ class PgReader implements IndexReader {
     const unique = Array.from(new Set(int4Array(keys)));
     // one round trip; ubiquitous keys come back as a count only
     const r = await this.q<{ key: number; n: number; ids: number[] | null }>(
-      `SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $2 THEN array_agg(unit_id) END AS ids
+      `SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $2 THEN array_agg(unit_id ORDER BY unit_id) END AS ids
        FROM ${S}.bands WHERE key = ANY($1::int4[]) GROUP BY key`, [unique, maxPostings]);
     const byKey = new Map<number, Uint32Array | null>();
     for (const row of r.rows) byKey.set(row.key, row.ids ? Uint32Array.from(row.ids) : null);
