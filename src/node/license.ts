@@ -1,0 +1,275 @@
+// Repository licence detection on disk: manifests, LICENSE/COPYING texts and debian/copyright, combined
+// into one SPDX expression with a confidence. The matching itself is in src/core/license.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import {
+  buildLicenseCorpus, debianMainLicense, debianStanzaFor, isManifest, licensesOf, matchLicenseText,
+  noticeLicenses, parseDebianCopyright, parseManifest, spdxHeader, UNKNOWN,
+  type DebianCopyright, type LicenseCorpus, type LicenseText, type TextMatch,
+} from '../core/license';
+
+export type LicenseEvidence = 'manifest' | 'text' | 'debian';
+
+export interface RepoLicense {
+  /** SPDX expression or 'unknown' */
+  license: string;
+  /** where it came from: 'package.json', 'LICENSE', 'package.json + LICENSE', 'debian/copyright', ... */
+  source: string;
+  /** 0..1; 0.8 and above is "high" */
+  confidence: number;
+  /** per-path licences that differ from the repository's (debian/copyright stanzas): glob -> SPDX */
+  files?: Record<string, string>;
+}
+
+export interface DetectOptions {
+  /** which evidence to use (default all); the accuracy test restricts it to keep truth and guess apart */
+  use?: readonly LicenseEvidence[];
+}
+
+/** Confidence at or above this is reported as certain. */
+export const HIGH_CONFIDENCE = 0.8;
+
+let corpus: LicenseCorpus | undefined;
+
+/** The SPDX reference texts (spdx-license-list), built once per process. */
+export function licenseCorpus(): LicenseCorpus {
+  if (!corpus) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const texts = require('spdx-license-list/full') as Record<string, LicenseText>;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const deprecated = require('spdx-license-ids/deprecated.json') as string[];
+    corpus = buildLicenseCorpus(texts, new Set(deprecated));
+  }
+  return corpus;
+}
+
+/** Licence of a text (LICENSE, COPYING, a licence paragraph). */
+export function matchLicense(text: string): TextMatch {
+  return matchLicenseText(licenseCorpus(), text);
+}
+
+/** A file's `SPDX-License-Identifier` header (first 30 lines), or undefined. */
+export function fileLicenseHeader(text: string): string | undefined {
+  return spdxHeader(text);
+}
+
+const LICENSE_FILE = /^(licen[cs]e|copying|unlicense|copyright|mit-license|licen[cs]e[-_.].*|copying[-_.v].*)(\.(md|txt|rst|markdown|adoc|html))?$/i;
+const MANIFEST_ORDER = ['package.json', 'Cargo.toml', 'pyproject.toml', 'setup.cfg', 'PKG-INFO', 'METADATA', 'composer.json', 'pom.xml'];
+const MAX_TEXT = 512 * 1024;
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile() || stat.size > MAX_TEXT) return undefined;
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function familyIds(expression: string): Set<string> {
+  return new Set(licensesOf(expression).map((id) => id.replace(/-(only|or-later)$|\+$/, '')));
+}
+
+/** Same expression up to -only/-or-later (which texts alone cannot tell). */
+function sameFamilies(a: string, b: string): boolean {
+  const strip = (e: string) => e.replace(/-(only|or-later)\b|\+/g, '');
+  return strip(a) === strip(b);
+}
+
+function subset(a: Set<string>, b: Set<string>): boolean {
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+interface Found {
+  license: string;
+  source: string;
+  confidence: number;
+}
+
+const BARE_LICENSE_FILE = /^(licen[cs]e|copying|unlicense|mit-license)(\.(md|txt|rst|markdown|adoc|html))?$/i;
+const DUAL = /dual[- ]licen[cs]ed|dual licen[cs]e|at your (option|choice)|under either\b|terms of either\b/i;
+
+async function fromTexts(dir: string, names: string[], notices: () => Promise<Set<string>>): Promise<Found | undefined> {
+  const results: { file: string; match: TextMatch }[] = [];
+  let bareUnknown = false;
+  for (const name of names.filter((n) => LICENSE_FILE.test(n)).sort()) {
+    if (/^copyright$/i.test(name) && names.includes('debian')) continue;
+    const text = await readText(path.join(dir, name));
+    if (!text) continue;
+    const match = matchLicense(text);
+    if (match.license !== UNKNOWN) results.push({ file: name, match });
+    else if (BARE_LICENSE_FILE.test(name)) bareUnknown = true;
+  }
+  // LICENSE/COPYING states the repository's terms; COPYING.LIB, LICENSE-docs, ... cover parts of it.
+  const bare = results.filter((r) => BARE_LICENSE_FILE.test(r.file));
+  if (bare.length === 0 && bareUnknown) return undefined;
+  let pool = bare.length > 0 ? bare : results;
+  if (pool.length === 0) return undefined;
+  const distinct = () => [...new Set(pool.map((r) => r.match.license))];
+  if (distinct().length > 1) {
+    // The source headers name which of the shipped texts applies (COPYING + COPYING.LESSER of an LGPL library).
+    const named = await notices();
+    const families = (e: string) => [...familyIds(e)];
+    const gnuOnly = pool.every((r) => licensesOf(r.match.license).every((id) => /^(A|L)?GPL-/.test(id)));
+    const chosen = !gnuOnly ? [] : pool.filter((r) => families(r.match.license).some((f) => [...named].some((n) => families(n).includes(f))));
+    if (chosen.length > 0 && chosen.length < pool.length) pool = chosen;
+  }
+  // An unidentified LICENSE next to an identified COPYING may add or offer other terms.
+  const confidence = Math.min(...pool.map((r) => r.match.confidence), bareUnknown ? 0.5 : 1);
+  const source = pool.map((r) => r.file).join(' + ');
+  const licenses = distinct();
+  if (licenses.length === 1) return { license: licenses[0], source, confidence };
+  const readme = names.find((n) => /^readme/i.test(n));
+  const readmeText = readme ? ((await readText(path.join(dir, readme))) ?? '') : '';
+  // LICENSE-MIT + LICENSE-APACHE (the Rust convention) or a README that says so: alternatives.
+  const alternatives = pool.every((r) => /^licen[cs]e[-_][a-z0-9.-]+?(\.(md|txt))?$/i.test(r.file)) || DUAL.test(readmeText);
+  const joined = licenses.map((d) => (/\s/.test(d) ? `(${d})` : d)).join(alternatives ? ' OR ' : ' AND ');
+  return { license: joined, source, confidence: Math.min(confidence, alternatives ? 0.85 : 0.6) };
+}
+
+async function fromManifests(dir: string, names: string[]): Promise<Found | undefined> {
+  const manifests = names.filter(isManifest).sort((a, b) => rank(a) - rank(b));
+  for (const name of manifests) {
+    const text = await readText(path.join(dir, name));
+    if (!text) continue;
+    let declared;
+    try {
+      declared = parseManifest(name, text);
+    } catch {
+      continue; // a broken manifest is no evidence; other sources may still tell
+    }
+    if (declared.license) return { license: declared.license, source: name, confidence: 0.9 };
+    if (declared.licenseFile) {
+      const body = await readText(path.join(dir, declared.licenseFile));
+      if (!body) continue;
+      const m = matchLicense(body);
+      if (m.license !== UNKNOWN) return { license: m.license, source: `${name} -> ${declared.licenseFile}`, confidence: m.confidence };
+    }
+  }
+  return undefined;
+}
+
+function rank(name: string): number {
+  const i = MANIFEST_ORDER.indexOf(name);
+  return i < 0 ? MANIFEST_ORDER.length : i;
+}
+
+async function readDebian(dir: string): Promise<DebianCopyright | undefined> {
+  const text = await readText(path.join(dir, 'debian', 'copyright'));
+  if (!text) return undefined;
+  const parsed = parseDebianCopyright(text, (body) => {
+    const m = matchLicense(body);
+    return m.license !== UNKNOWN && m.confidence >= HIGH_CONFIDENCE ? m.license : undefined;
+  });
+  return parsed.machineReadable ? parsed : undefined;
+}
+
+/**
+ * "GPL-2.0-only" from a bare COPYING text only says which text ships. The source headers or README say
+ * whether later versions are allowed ("either version 2 of the License, or (at your option) any later
+ * version"); when they agree on that, the licence is upgraded to -or-later.
+ */
+async function laterVersionNotice(dir: string, names: string[]): Promise<Set<string>> {
+  const files = names.filter((n) => /^readme/i.test(n)).map((n) => path.join(dir, n));
+  const sourceRe = /\.(c|h|cc|cpp|hpp|py|js|ts|java|go|rs|rb|php|cs|sh|pl|lua|y|l)$/;
+  const queue = [dir];
+  while (queue.length > 0 && files.length < 40) {
+    const d = queue.shift()!;
+    let entries;
+    try {
+      entries = await fs.readdir(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name.startsWith('.') || e.name === 'debian' || e.name === 'node_modules') continue;
+      if (e.isDirectory() && d.split(path.sep).length - dir.split(path.sep).length < 2) queue.push(path.join(d, e.name));
+      else if (e.isFile() && sourceRe.test(e.name) && files.length < 40) files.push(path.join(d, e.name));
+    }
+  }
+  const found = new Set<string>();
+  for (const f of files) {
+    let head: string;
+    try {
+      const handle = await fs.open(f, 'r');
+      try {
+        const buf = Buffer.alloc(6000);
+        const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+        head = buf.subarray(0, bytesRead).toString('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      continue;
+    }
+    for (const n of noticeLicenses(head)) found.add(n);
+  }
+  return found;
+}
+
+async function upgradeOnlyToLater(found: Found, notices: Set<string>): Promise<Found> {
+  if (!/-only\b/.test(found.license)) return found;
+  let license = found.license;
+  for (const n of notices) {
+    if (!n.endsWith('-or-later')) continue;
+    const only = n.replace(/-or-later$/, '-only');
+    if (license.includes(only) && !notices.has(only)) license = license.split(only).join(n);
+  }
+  return license === found.license ? found : { ...found, license, source: `${found.source} + headers` };
+}
+
+/**
+ * Detects a repository's licence. Order of trust: a manifest's declaration confirmed by the licence text;
+ * the licence text; the manifest alone; debian/copyright `Files: *`. Disagreeing manifest and text give the
+ * text (it is what legally ships) with a lowered confidence. Nothing found is 'unknown'.
+ */
+export async function detectRepoLicense(dir: string, opts: DetectOptions = {}): Promise<RepoLicense> {
+  const use = new Set(opts.use ?? ['manifest', 'text', 'debian']);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    throw new Error(`${dir}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const manifest = use.has('manifest') ? await fromManifests(dir, names) : undefined;
+  let notices: Promise<Set<string>> | undefined;
+  const headerNotices = () => (notices ??= laterVersionNotice(dir, names));
+  let text = use.has('text') ? await fromTexts(dir, names, headerNotices) : undefined;
+  if (text) text = await upgradeOnlyToLater(text, await headerNotices());
+  const debian = use.has('debian') && names.includes('debian') ? await readDebian(dir) : undefined;
+
+  let result: Found | undefined;
+  if (manifest && text) {
+    const m = familyIds(manifest.license);
+    const t = familyIds(text.license);
+    if (subset(t, m)) result = { license: manifest.license, source: `${manifest.source} + ${text.source}`, confidence: Math.max(0.95, text.confidence) };
+    else if (subset(m, t) && text.confidence >= HIGH_CONFIDENCE) result = { license: text.license, source: `${text.source} + ${manifest.source}`, confidence: text.confidence };
+    else result = { license: text.license, source: `${text.source} (${manifest.source} says ${manifest.license})`, confidence: Math.min(text.confidence, 0.7) };
+  } else {
+    result = text ?? manifest;
+  }
+  const main = debian ? debianMainLicense(debian) : undefined;
+  if (!result && main?.license) result = { license: main.license, source: 'debian/copyright', confidence: 0.9 };
+  else if (result && main?.license && sameFamilies(result.license, main.license)) {
+    result = { ...result, confidence: Math.max(result.confidence, 0.95), source: `${result.source} + debian/copyright` };
+  }
+  const out: RepoLicense = result
+    ? { license: result.license, source: result.source, confidence: Math.round(result.confidence * 1000) / 1000 }
+    : { license: UNKNOWN, source: 'none', confidence: 0 };
+  if (debian) {
+    const files: Record<string, string> = {};
+    for (const s of debian.stanzas) {
+      if (s.patterns.includes('*') || !s.license || s.license === out.license) continue;
+      for (const p of s.patterns) if (!p.startsWith('debian/')) files[p] = s.license;
+    }
+    if (Object.keys(files).length > 0) out.files = files;
+  }
+  return out;
+}
+
+/** The licence of one file of a repository: its SPDX header, else a debian/copyright stanza, else undefined. */
+export function fileLicense(relativePath: string, text: string, debian?: DebianCopyright): string | undefined {
+  return spdxHeader(text) ?? (debian ? debianStanzaFor(debian, relativePath)?.license : undefined);
+}
