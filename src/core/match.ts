@@ -7,7 +7,7 @@ import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { MAX_UNIT_TOKENS } from './options';
 import type { Tokenized } from './tokenize';
 import type { Match, MatchKind, MatchOptions, SourceRef } from './types';
-import { CODE_IDENTIFIER } from './vocabulary';
+import { CODE_IDENTIFIER, plainCode } from './vocabulary';
 
 /** Tokens of context added around the hit units on both sides before aligning. */
 const MARGIN = 80;
@@ -92,7 +92,8 @@ export class Matcher {
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
       const ss = Math.max(0, c.ss - MARGIN), se = Math.min(f.rec.codes.length, c.se + MARGIN);
       const runs = findRuns(codes, shingles, qs, qe, f.rec.codes, f.sh, ss, se, this.limits);
-      for (const chain of chainRuns(runs, this.limits)) {
+      for (const raw of chainRuns(runs, this.limits)) {
+        const chain = trimPunctuation(raw, codes);
         const s = this.score(doc, shingles, chain, f.rec, diag);
         if (s) scored.push(s);
       }
@@ -187,6 +188,29 @@ export class Matcher {
       source,
     };
   }
+}
+
+const LEADING_NOISE = new Set([';', '}', ')', ']', ','].map(plainCode));
+const TRAILING_NOISE = new Set(['{', '(', '[', ','].map(plainCode));
+
+/**
+ * Runs extended over the edges of a copy often pick up a lone `;` or `}` of the surrounding code;
+ * trimming them keeps reported ranges on the copied lines.
+ */
+function trimPunctuation(chain: Chain, q: Uint32Array): Chain {
+  const runs = chain.runs.slice();
+  let cut = 0;
+  const first = runs[0]!;
+  while (cut < first.len - 1 && LEADING_NOISE.has(q[first.q + cut]!)) cut++;
+  if (cut) runs[0] = { q: first.q + cut, s: first.s + cut, len: first.len - cut };
+  const li = runs.length - 1;
+  const last = runs[li]!;
+  let cutEnd = 0;
+  while (cutEnd < last.len - 1 && TRAILING_NOISE.has(q[last.q + last.len - 1 - cutEnd]!)) cutEnd++;
+  if (cutEnd) runs[li] = { ...runs[li]!, len: runs[li]!.len - cutEnd };
+  if (!cut && !cutEnd) return chain;
+  const a = runs[0]!, b = runs[li]!;
+  return { runs, qStart: a.q, sStart: a.s, qEnd: b.q + b.len, sEnd: b.s + b.len, matched: chain.matched - cut - cutEnd };
 }
 
 function reject(d: MatchDiagnostics, why: string): void {
