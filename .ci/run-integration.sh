@@ -4,12 +4,24 @@
 # package), with headless Debian chromium as the workbench. Offline.
 #   1. makes the test fixtures (a licensed "upstream" repository copied from node_modules, a workspace with
 #      planted renamed copies) in a per-run folder: test/integration/vscode/fixtures.mjs
-#   2. when VSIX is set, installs that .vsix into the test VS Code's extensions folder
+#   2. packages the extension (npm run package) and installs the .vsix into the test VS Code's extensions folder
 #   3. runs the full suite against the development extension (this checkout)
-#   4. when VSIX is set, runs the "vsix" suite against the installed package (dev path = an empty stub)
-# Env: VSIX=<file.vsix>, SUITES=a,b (default: all but vsix), KEEP_WORK=1 keeps the run folder, TEST_TIMEOUT_MS.
+#   4. then runs the "vsix" suite against the installed package (dev path = an empty stub)
+#   --ui     instead: opens the workbench on the fixture workspace with the installed .vsix and drives it with
+#            Playwright (.ci/ui-smoke.js): Problems panel, code action, screenshot in out/ui-smoke/
+#   --bench  instead: runs bench/extension inside the extension host (edit -> diagnostics latency)
+# Env: SUITES=a,b (default: all but vsix), NO_VSIX=1 skips packaging, NO_BUILD=1 skips the builds,
+#      KEEP_WORK=1 keeps the run folder, TEST_TIMEOUT_MS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODE="${1:-test}"
+cd "$ROOT"
+bash .ci/setup-vscode-server.sh
+if [ -z "${NO_BUILD:-}" ]; then
+  if [ -z "${NO_VSIX:-}" ]; then npm run -s package >/dev/null; VSIX="$ROOT/out/memocheck.vsix"; else node esbuild.mjs >/dev/null; fi
+  node test/integration/vscode/build.mjs
+  if [ "$MODE" = --bench ]; then node bench/extension/build.mjs; fi
+elif [ -z "${NO_VSIX:-}" ] && [ -f "$ROOT/out/memocheck.vsix" ]; then VSIX="$ROOT/out/memocheck.vsix"; fi
 VSCODE_DIR="${VSCODE_DIR:-$ROOT/.ci/vscode-server/node_modules/code-server/lib/vscode}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/memocheck-it.XXXXXX")"
 PORT="${PORT:-$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
@@ -62,6 +74,19 @@ run_suite() { # <devPath> <suites>
   return $rc
 }
 RC=0
+if [ "$MODE" = --ui ]; then
+  [ -n "${VSIX:-}" ] || { echo "--ui needs the packaged .vsix (do not set NO_VSIX)"; exit 2; }
+  mkdir -p "$ROOT/out/ui-smoke"
+  CS_URL="http://127.0.0.1:$PORT/?folder=$WS" OUT_DIR="$ROOT/out/ui-smoke" FIXTURE="$WORK/fixture.json" node "$ROOT/.ci/ui-smoke.js" || RC=$?
+  exit $RC
+fi
+if [ "$MODE" = --bench ]; then
+  echo bench > "$WORK/suites"
+  set +e
+  node "$ROOT/.ci/run-tests.js" "http://127.0.0.1:$PORT" "$WS" "$ROOT" "$ROOT/out/bench-extension/index.js"
+  RC=$?
+  exit $RC
+fi
 run_suite "$ROOT" "${SUITES:-all}" || RC=$?
 if [ -n "${VSIX:-}" ] && [ $RC -eq 0 ]; then
   # an empty development extension, so the workbench runs the tests against the installed .vsix

@@ -1,0 +1,147 @@
+// The engine worker (dist/extension-worker.js): opens the index and answers scan, index and management
+// requests, so parsing, fingerprinting and lookups never run on the extension host's main thread.
+// One request = one AbortController; the client cancels superseded or user-cancelled work.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import type { Finding, MatchOptions } from '../core/types';
+import { UserError, type IndexStore } from '../index/store';
+import { indexRepository, openStore, Scanner } from '../node/engine';
+import { detectLicense, verdictFor } from '../node/licensing';
+import type { FromWorker, Progress, Request, Results, ToWorker } from './protocol';
+
+if (!parentPort) throw new Error('extension-worker must run in a worker thread');
+const port = parentPort;
+
+let location = '';
+let options: Partial<MatchOptions> = {};
+/** the workspace's own licence, for verdicts (a GPL project may reuse GPL code) */
+let projectLicense: string | undefined;
+let store: Promise<IndexStore> | undefined;
+let scanner: Promise<Scanner | undefined> | undefined;
+const running = new Map<number, AbortController>();
+
+const isDatabase = (loc: string) => /^postgres(ql)?:\/\//.test(loc);
+
+function getStore(): Promise<IndexStore> {
+  if (!store) {
+    if (!isDatabase(location)) mkdirSync(path.dirname(location), { recursive: true });
+    store = openStore(location);
+    store.catch(() => (store = undefined));
+  }
+  return store;
+}
+
+/** undefined while there is no index yet (nothing indexed): checks then find nothing, quietly. */
+function getScanner(): Promise<Scanner | undefined> {
+  if (!scanner) {
+    scanner = (async () => {
+      if (!isDatabase(location) && !existsSync(location)) return undefined;
+      const s = await getStore();
+      const info = await s.info();
+      if (info.repos.length === 0) return undefined;
+      return Scanner.open(s, options);
+    })();
+    scanner.catch(() => (scanner = undefined));
+  }
+  return scanner;
+}
+
+/** Drops the scanner (its reader is a snapshot) so the next scan sees the index as it is now. */
+async function refreshScanner(): Promise<void> {
+  const old = scanner;
+  scanner = undefined;
+  const s = await old?.catch(() => undefined);
+  await s?.close();
+}
+
+async function reset(): Promise<void> {
+  await refreshScanner();
+  const old = store;
+  store = undefined;
+  await (await old?.catch(() => undefined))?.close();
+}
+
+async function handle(req: Request, signal: AbortSignal, progress: (p: Progress) => void): Promise<Results[keyof Results]> {
+  switch (req.op) {
+    case 'configure': {
+      await reset();
+      location = req.location;
+      options = req.options;
+      projectLicense = req.projectRoot ? (await detectLicense(req.projectRoot)).license : undefined;
+      if (projectLicense === 'unknown') projectLicense = undefined;
+      return { location };
+    }
+    case 'scanText': {
+      const s = await getScanner();
+      if (!s) return [];
+      const matches = await s.scanText(req.text, req.language, req.file, signal);
+      return matches.map((m): Finding => ({ ...m, file: req.file, verdict: verdictFor(projectLicense, m.source.license) }));
+    }
+    case 'scanPaths': {
+      const s = await getScanner();
+      if (!s) return { findings: [], files: 0, skipped: [], cancelled: false };
+      let files = 0;
+      try {
+        const r = await s.scanPaths(req.paths, {
+          signal,
+          ...(projectLicense ? { projectLicense } : {}),
+          onProgress: (done, total, file) => { files = done; progress({ done, total, file }); },
+        });
+        return { ...r, cancelled: signal.aborted };
+      } catch (e) {
+        if (signal.aborted) return { findings: [], files, skipped: [], cancelled: true };
+        throw e;
+      }
+    }
+    case 'index': {
+      const s = await getStore();
+      const opts = {
+        signal,
+        onProgress: (p: { phase: string; done: number; total: number; file?: string }) => progress(p),
+        ...(req.name ? { name: req.name } : {}),
+        ...(req.license ? { license: req.license } : {}),
+      };
+      const r = await indexRepository(s, req.dir, opts);
+      await refreshScanner();
+      return r;
+    }
+    case 'removeRepo': {
+      const removed = await (await getStore()).removeRepo(req.name);
+      await refreshScanner();
+      return removed;
+    }
+    case 'info': {
+      if (!isDatabase(location) && !existsSync(location)) return undefined;
+      return (await getStore()).info();
+    }
+  }
+}
+
+function post(m: FromWorker) {
+  port.postMessage(m);
+}
+
+port.on('message', (m: ToWorker) => {
+  if ('cancel' in m) {
+    running.get(m.cancel)?.abort();
+    return;
+  }
+  const ac = new AbortController();
+  running.set(m.id, ac);
+  let last = 0;
+  const progress = (p: Progress) => {
+    // at most ~20 progress messages a second: they cross to the extension host's main thread
+    const now = Date.now();
+    if (now - last < 50 && p.done < p.total) return;
+    last = now;
+    post({ id: m.id, progress: p });
+  };
+  handle(m.req, ac.signal, progress).then(
+    result => post({ id: m.id, ok: true, result }),
+    (e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e));
+      post({ id: m.id, ok: false, error: err.message, user: err instanceof UserError || err.name === 'UserError', cancelled: ac.signal.aborted });
+    },
+  ).finally(() => running.delete(m.id));
+});
