@@ -126,7 +126,8 @@ async function fromTexts(dir: string, names: string[], notices: () => Promise<Se
   // LICENSE-MIT + LICENSE-APACHE (the Rust convention) or a README that says so: alternatives.
   const alternatives = pool.every((r) => /^licen[cs]e[-_][a-z0-9.-]+?(\.(md|txt))?$/i.test(r.file)) || DUAL.test(readmeText);
   const joined = licenses.map((d) => (/\s/.test(d) ? `(${d})` : d)).join(alternatives ? ' OR ' : ' AND ');
-  return { license: joined, source, confidence: Math.min(confidence, alternatives ? 0.85 : 0.6) };
+  // Combining texts by file names or README wording is a heuristic: never high confidence.
+  return { license: joined, source, confidence: Math.min(confidence, alternatives ? 0.75 : 0.6) };
 }
 
 async function fromManifests(dir: string, names: string[]): Promise<Found | undefined> {

@@ -109,3 +109,25 @@ export function joinExpressions(parts: readonly string[], conjunction: 'AND' | '
 
 export { parse as parseExpressionTree };
 export type { SpdxNode };
+
+/** Equal up to the order of operands of AND/OR (and spelling). Unparsable input compares as text. */
+export function sameExpression(a: string, b: string): boolean {
+  const canon = (e: string): string => {
+    const n = normalizeExpression(e);
+    if (!n) return e.trim();
+    const flat = (node: SpdxNode): string => {
+      if ('license' in node) return renderExpression(node);
+      const parts: string[] = [];
+      const collect = (x: SpdxNode) => {
+        if (!('license' in x) && x.conjunction === node.conjunction) {
+          collect(x.left);
+          collect(x.right);
+        } else parts.push(flat(x));
+      };
+      collect(node);
+      return `(${parts.sort().join(` ${node.conjunction} `)})`;
+    };
+    return flat(parse(n));
+  };
+  return canon(a) === canon(b);
+}
