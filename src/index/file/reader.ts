@@ -43,11 +43,11 @@ export class FileIndexReader implements IndexReader {
     let skipped = 0;
     for (let q = 0; q < keys.length; q++) {
       const key = keys[q]!;
-      const h = key >>> 16;
       let total = 0;
       for (let s = 0; s < segs.length; s++) {
         const seg = segs[s]!;
         const sk = seg.keys;
+        const h = key >>> seg.bucketShift;
         const hi = seg.buckets[h + 1]!;
         const i = lowerBound(sk, key, seg.buckets[h]!, hi);
         let j = i;

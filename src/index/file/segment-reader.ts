@@ -25,8 +25,12 @@ export class Segment {
   /** band keys ascending and their slots (localUnit * bands + band) */
   keys!: Uint32Array;
   slots!: Uint32Array;
-  /** buckets[h] = first entry whose key has high 16 bits >= h (65537 entries) */
+  /**
+   * buckets[h] = first entry whose key >>> bucketShift is >= h. Sized for ~4 entries per bucket, so a
+   * lookup touches one bucket and one short run of keys instead of binary-searching a large array.
+   */
   buckets!: Uint32Array;
+  bucketShift!: number;
   unitKinds!: Uint8Array;
   unitStarts!: Uint32Array;
   unitLengths!: Uint32Array;
@@ -100,10 +104,13 @@ export class Segment {
     this.keys = deltaDecode(u32From(await c.section(Kind.POST_KEYS), file, 'POST_KEYS'));
     this.slots = u32From(await c.section(Kind.POST_SLOTS), file, 'POST_SLOTS');
     if (this.keys.length !== e || this.slots.length !== e) bad('posting tables have the wrong size');
-    const buckets = new Uint32Array(65537);
+    const bits = Math.min(22, Math.max(8, Math.floor(Math.log2(Math.max(1, e / 4)))));
+    const shift = 32 - bits;
+    const buckets = new Uint32Array((1 << bits) + 1);
     const keys = this.keys;
-    for (let i = 0; i < e; i++) buckets[(keys[i]! >>> 16) + 1]!++;
-    for (let h = 1; h <= 65536; h++) buckets[h]! += buckets[h - 1]!;
+    for (let i = 0; i < e; i++) buckets[(keys[i]! >>> shift) + 1]!++;
+    for (let h = 1; h < buckets.length; h++) buckets[h]! += buckets[h - 1]!;
+    this.bucketShift = shift;
     for (let i = 1; i < e; i++) if (keys[i]! < keys[i - 1]!) bad('band keys are not sorted');
     this.buckets = buckets;
   }
