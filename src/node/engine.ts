@@ -82,7 +82,7 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
   const pool = new FilePool(Math.min(workers, files.length));
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let done = 0, reused = 0;
-  const fileLicenses = 'files' in licence ? (licence.files as Record<string, string> | undefined) : undefined;
+  const fileLicense = 'fileLicense' in licence ? licence.fileLicense : undefined;
 
   const work = async (f: { rel: string; language: LanguageId }): Promise<IndexedFile | undefined> => {
     const absFile = path.join(abs, f.rel);
@@ -96,7 +96,7 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
     const res = await pool.run({ mode: 'index', abs: absFile, language: f.language, params, maxBytes });
     if (!res.ok) { skipped.push({ path: f.rel, reason: res.reason }); return undefined; }
     if (res.mode !== 'index') return undefined;
-    const license = res.data.license ?? fileLicenses?.[f.rel];
+    const license = res.data.license ?? fileLicense?.(f.rel);
     return { path: f.rel, language: f.language, ...res.data, ...(license ? { license } : {}) };
   };
 

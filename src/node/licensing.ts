@@ -1,20 +1,41 @@
-// Licence detection and verdicts for the engine. Thin seam over src/node/license.ts (repository licence
-// detection) and src/core/policy.ts (verdicts); until those land, a conservative built-in rule applies.
+// Licence detection and verdicts for the engine: a seam over src/node/license.ts (repository and per-file
+// licences) and the verdict rule (src/core/policy.ts once it lands; a conservative built-in rule until then).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { debianStanzaFor, parseDebianCopyright, type DebianCopyright } from '../core/license';
 import type { Verdict } from '../core/types';
+import { detectRepoLicense, matchLicense } from './license';
 
-export interface DetectedLicense { license: string; source: string; files?: Record<string, string> }
+export interface DetectedLicense {
+  license: string;
+  source: string;
+  /** per-file licence from debian/copyright stanzas (an SPDX header in the file itself wins over it) */
+  fileLicense?(relativePath: string): string | undefined;
+}
 
 export async function detectLicense(dir: string): Promise<DetectedLicense> {
-  const pkg = path.join(dir, 'package.json');
-  if (existsSync(pkg)) {
+  const repo = await detectRepoLicense(dir);
+  let debian: DebianCopyright | undefined;
+  const copyright = path.join(dir, 'debian', 'copyright');
+  if (repo.files && existsSync(copyright)) {
     try {
-      const l = JSON.parse(readFileSync(pkg, 'utf8')).license;
-      if (typeof l === 'string' && l && !/^SEE LICEN[CS]E IN/i.test(l)) return { license: l, source: 'package.json' };
-    } catch { /* unreadable package.json: fall through */ }
+      debian = parseDebianCopyright(readFileSync(copyright, 'utf8'), (t) => {
+        const m = matchLicense(t);
+        return m.license === 'unknown' ? undefined : m.license;
+      });
+    } catch {
+      debian = undefined; // unreadable: the repository licence applies to every file
+    }
   }
-  return { license: 'unknown', source: 'none' };
+  const d = debian;
+  return {
+    license: repo.license,
+    source: repo.source,
+    ...(d ? { fileLicense: (rel: string) => {
+      const l = debianStanzaFor(d, rel)?.license;
+      return l && l !== repo.license ? l : undefined;
+    } } : {}),
+  };
 }
 
 const COPYLEFT = /\b(A?GPL|LGPL|MPL|EPL|CDDL|EUPL|OSL|CC-BY-SA)/i;

@@ -10,7 +10,7 @@ export async function extractFunction(text: string, lang: LanguageId, name: stri
     if (u.kind !== 'function') continue;
     const s = t.tokens.starts[u.start]!, e = t.tokens.ends[u.end - 1]!;
     const body = text.slice(s, e);
-    if (new RegExp(`(function|def|fn|func)\\s+${name}\\b`).test(body.slice(0, 200))) {
+    if (new RegExp(`\\b${name}\\s*\\(`).test(body.slice(0, 200))) {
       return { text: body, startLine: t.tokens.lines[u.start]! + 1, endLine: t.tokens.endLines[u.end - 1]! + 1 };
     }
   }
