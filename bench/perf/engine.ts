@@ -1,0 +1,173 @@
+// Engine performance, baselines side by side in one run; several runs, medians and ratios.
+//   node --import tsx bench/perf/engine.ts [--runs 3] [--lookup-units 1000000] [--out bench/results/perf.json]
+// Needs the corpus: bash bench/corpus/fetch.sh (full). Reports:
+//  - parse-only throughput (tree-sitter parse, one thread) vs fingerprinting throughput (read + parse +
+//    tokenize + units + MinHash/LSH, one thread) vs `indexRepository` with 1 and 2 worker threads;
+//  - index bytes per corpus byte; peak RSS;
+//  - scan throughput (negative repositories against the index);
+//  - lookup latency of 1,000-line files against an index of >= --lookup-units units (real corpus, plus
+//    re-indexed copies of it under other names until the unit count is reached);
+//  - MinHash signatures/s: ours vs the `minhash` npm package (baseline), same sets, same permutation count.
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fingerprintForIndex } from '../../src/core/fingerprint';
+import { fnv1a32 } from '../../src/core/hash';
+import { signature } from '../../src/core/minhash';
+import { DEFAULT_PARAMS } from '../../src/core/options';
+import { languageForPath, loadLanguage, parserFor, tokenizeText } from '../../src/node/grammars';
+import { indexRepository, openStore, Scanner } from '../../src/node/engine';
+import { listFiles } from '../../src/node/walk';
+import { readSource } from '../../src/node/source';
+
+const require = createRequire(__filename);
+const ROOT = path.resolve(__dirname, '..', '..');
+const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : dflt;
+};
+const RUNS = Number(arg('runs', '3'));
+const LOOKUP_UNITS = Number(arg('lookup-units', '1000000'));
+const OUT = arg('out', path.join(ROOT, 'bench', 'results', 'perf.json'));
+const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
+const pct = (a: number[], p: number) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]!; };
+const mb = (bytes: number, ms: number) => bytes / 1048576 / (ms / 1000);
+
+interface Repo { name: string; role: string; dir: string }
+function corpus(): Repo[] {
+  const m = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'corpus', 'repos.json'), 'utf8')) as { repos: { name: string; role: string }[] };
+  return m.repos.map((r) => ({ name: r.name, role: r.role, dir: path.join(ROOT, '.cache', 'corpus', 'src', r.name) }))
+    .filter((r) => { try { return statSync(r.dir).isDirectory(); } catch { return false; } });
+}
+
+async function sourceFiles(repos: Repo[]) {
+  const out: { abs: string; text: string; lang: NonNullable<ReturnType<typeof languageForPath>>; bytes: number }[] = [];
+  for (const r of repos) {
+    for (const rel of await listFiles(r.dir)) {
+      const lang = languageForPath(rel);
+      if (!lang) continue;
+      const src = await readSource(path.join(r.dir, rel));
+      if (src.ok) out.push({ abs: path.join(r.dir, rel), text: src.text, lang, bytes: src.bytes.length });
+    }
+  }
+  return out;
+}
+
+async function main() {
+  const repos = corpus();
+  const indexed = repos.filter((r) => r.role === 'indexed');
+  const negatives = repos.filter((r) => r.role === 'negative');
+  if (!indexed.length) throw new Error('no corpus: run bash bench/corpus/fetch.sh first');
+  const files = await sourceFiles(indexed);
+  const corpusBytes = files.reduce((a, f) => a + f.bytes, 0);
+  for (const f of files) await loadLanguage(f.lang);
+  console.log(`corpus: ${indexed.length} indexed repositories, ${files.length} files, ${(corpusBytes / 1048576).toFixed(1)} MiB; ${negatives.length} negative repositories`);
+
+  // 1. parse-only vs fingerprinting, one thread, same files, alternating runs
+  const parseMs: number[] = [], fpMs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    let t = performance.now();
+    for (const f of files) { const p = await parserFor(f.lang); p.parse(f.text)?.delete(); }
+    parseMs.push(performance.now() - t);
+    t = performance.now();
+    for (const f of files) { try { fingerprintForIndex(await tokenizeText(f.text, f.lang), DEFAULT_PARAMS); } catch { /* skipped like the indexer does */ } }
+    fpMs.push(performance.now() - t);
+  }
+
+  // 2. the real indexer with 1 and 2 workers (includes reading, hashing, writing the index)
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'memocheck-perf-'));
+  const idxMs: Record<number, number[]> = { 1: [], 2: [] };
+  let indexBytes = 0, units = 0;
+  for (let run = 0; run < RUNS; run++) {
+    for (const workers of [1, 2]) {
+      const loc = path.join(tmp, `idx-${workers}-${run}`);
+      const store = await openStore(loc);
+      const t = performance.now();
+      for (const r of indexed) await indexRepository(store, r.dir, { name: r.name, workers });
+      idxMs[workers]!.push(performance.now() - t);
+      const info = await store.info();
+      indexBytes = info.bytes; units = info.units;
+      await store.close();
+      if (run < RUNS - 1 || workers === 1) rmSync(loc, { recursive: true, force: true });
+    }
+  }
+  const mainIndex = path.join(tmp, `idx-2-${RUNS - 1}`);
+
+  // 3. scan throughput: negative repositories against the index
+  const negFiles = await sourceFiles(negatives);
+  const negBytes = negFiles.reduce((a, f) => a + f.bytes, 0);
+  const scanMs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const store = await openStore(mainIndex);
+    const scanner = await Scanner.open(store);
+    const t = performance.now();
+    await scanner.scanPaths(negatives.map((r) => r.dir), { workers: 2 });
+    scanMs.push(performance.now() - t);
+    await scanner.close(); await store.close();
+  }
+
+  // 4. lookup latency of 1,000-line files against >= LOOKUP_UNITS units
+  const big = await openStore(mainIndex);
+  let copy = 0;
+  while ((await big.info()).units < LOOKUP_UNITS) {
+    const r = repos[copy % repos.length]!;
+    await indexRepository(big, r.dir, { name: `${r.name}#${Math.floor(copy / repos.length)}`, workers: 2 });
+    copy++;
+  }
+  const bigUnits = (await big.info()).units;
+  const queries: { text: string; lang: NonNullable<ReturnType<typeof languageForPath>> }[] = [];
+  for (const f of negFiles) {
+    const lines = f.text.split('\n');
+    if (lines.length >= 1000) queries.push({ text: lines.slice(0, 1000).join('\n'), lang: f.lang });
+    if (queries.length >= 40) break;
+  }
+  const scanner = await Scanner.open(big);
+  for (const q of queries.slice(0, 3)) await scanner.scanText(q.text, q.lang, 'warmup');
+  const lat: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    for (const q of queries) {
+      const t = performance.now();
+      await scanner.scanText(q.text, q.lang, 'q');
+      lat.push(performance.now() - t);
+    }
+  }
+  await scanner.close(); await big.close();
+
+  // 5. MinHash baseline: the minhash npm package vs ours, 128 permutations, 2,000 sets of 40 shingles
+  const { Minhash } = require('minhash') as { Minhash: new (c?: { numPerm?: number }) => { update(s: string): void } };
+  const sets = Array.from({ length: 2000 }, (_, i) => Array.from({ length: 40 }, (_, j) => `shingle-${i}-${j}`));
+  const hashed = sets.map((s) => s.map(fnv1a32));
+  const oursMs: number[] = [], theirsMs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    let t = performance.now();
+    for (const s of hashed) signature(s, 128, 1);
+    oursMs.push(performance.now() - t);
+    t = performance.now();
+    for (const s of sets) { const m = new Minhash({ numPerm: 128 }); for (const x of s) m.update(x); }
+    theirsMs.push(performance.now() - t);
+  }
+
+  const result = {
+    date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`, runs: RUNS,
+    corpus: { repos: indexed.length, files: files.length, bytes: corpusBytes },
+    parseOnlyMBps: mb(corpusBytes, median(parseMs)),
+    fingerprintMBps1Thread: mb(corpusBytes, median(fpMs)),
+    fingerprintVsParse: median(parseMs) / median(fpMs),
+    index1WorkerMBps: mb(corpusBytes, median(idxMs[1]!)),
+    index2WorkersMBps: mb(corpusBytes, median(idxMs[2]!)),
+    index1WorkerVsParse: median(parseMs) / median(idxMs[1]!),
+    twoWorkersVsOne: median(idxMs[1]!) / median(idxMs[2]!),
+    indexBytesPerCorpusByte: indexBytes / corpusBytes, units,
+    scanMBps: mb(negBytes, median(scanMs)), scanBytes: negBytes,
+    lookup: { units: bigUnits, queries: queries.length, p50ms: pct(lat, 0.5), p95ms: pct(lat, 0.95) },
+    minhash: { oursSigsPerSec: 2000 / (median(oursMs) / 1000), packageSigsPerSec: 2000 / (median(theirsMs) / 1000), speedup: median(theirsMs) / median(oursMs) },
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
