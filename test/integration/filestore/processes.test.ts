@@ -32,8 +32,8 @@ interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-function startWriter(dir: string, name: string, seed: number, files: number, pauseAt?: string): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, name, String(seed), String(files), ...(pauseAt ? [pauseAt] : [])],
+function startWriter(dir: string, name: string, seed: number, files: number, pauseAt?: string, repeat = 1): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, name, String(seed), String(files), pauseAt ?? '-', String(repeat)],
     { stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(proc);
   let out = '';
@@ -125,6 +125,41 @@ describe('file store across processes', () => {
     const store = await openFileStore(dir);
     assert.deepEqual((await store.info()).repos.map((r) => r.name).sort(), ['base', 'p', 'q', 'r']);
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.mcs')).length, 4);
+  });
+
+  test('readers opened while another process keeps replacing a repository always see a complete snapshot', async () => {
+    const dir = await baseIndex();
+    const store = await openFileStore(dir);
+    const expected = new Map<number, number>(); // units of 'hot' for each version (seed)
+    for (let seed = 50; seed < 70; seed++) {
+      expected.set([...synthRepo(seed, { files: 40 })].reduce((a, f) => a + f.unitKinds.length, 0), seed);
+    }
+    const baseUnits = (await store.info()).units;
+    const w = startWriter(dir, 'hot', 50, 40, undefined, 20);
+    let exited = false;
+    void w.exited.then(() => { exited = true; });
+    let readers = 0;
+    const versions = new Set<number>();
+    while (!exited || readers === 0) {
+      const r = await store.openReader();
+      try {
+        readers++;
+        const hot = await r.repo('hot');
+        if (!hot) { assert.equal(r.unitCount, baseUnits); continue; }
+        assert.equal(r.repoCount, 2);
+        assert.equal(r.unitCount, baseUnits + hot.units);
+        assert.ok(expected.has(hot.units), 'a version the writer wrote');
+        versions.add(hot.units);
+        // the last file of the snapshot is readable even if a writer has deleted its segment since
+        const last = (await r.units([r.unitCount - 1]))[0]!;
+        assert.equal((await r.file(last.fileId)).repo, 'hot');
+      } finally {
+        await r.close();
+      }
+    }
+    assert.equal((await w.exited).code, 0);
+    assert.ok(readers > 5);
+    assert.equal(fs.readdirSync(dir).filter((n) => n.endsWith('.mcs')).length, 2);
   });
 
   test('a writer killed at any moment leaves the previous index intact; the next writer takes the stale lock over', async () => {

@@ -1,12 +1,13 @@
 // A real writer process for the lock and crash tests:
-//   node --import tsx writer-child.ts <indexDir> <repoName> <seed> <files> [pauseAt]
+//   node --import tsx writer-child.ts <indexDir> <repoName> <seed> <files> [pauseAt] [repeat]
 // Streams a synthetic repository into the index, printing "FILE <n>" as files are handed over and
 // "STEP <step>" at each commit step. At step `pauseAt` it prints "PAUSED <step>" and waits for a line on
-// stdin (or for SIGKILL). Exits 0 after printing "DONE".
+// stdin (or for SIGKILL). With `repeat`, replaces the repository that many times (seeds seed, seed+1, ...).
+// Exits 0 after printing "DONE".
 import { openFileStore, type CommitStep } from '../../../src/index/file';
 import { meta, synthRepo } from './synthetic';
 
-const [dir, name, seed, files, pauseAt] = process.argv.slice(2);
+const [dir, name, seed, files, pauseAt, repeat] = process.argv.slice(2);
 const say = (s: string): void => { process.stdout.write(`${s}\n`); };
 const waitForLine = (): Promise<void> => new Promise((resolve) => process.stdin.once('data', () => resolve()));
 
@@ -15,15 +16,15 @@ async function main(): Promise<void> {
     lockTimeoutMs: 30_000,
     onCommitStep: async (step: CommitStep) => {
       say(`STEP ${step}`);
-      if (step === pauseAt) {
+      if (pauseAt !== '-' && step === pauseAt) {
         say(`PAUSED ${step}`);
         await waitForLine();
       }
     },
   });
   let n = 0;
-  async function* stream() {
-    for (const f of synthRepo(Number(seed), { files: Number(files) })) {
+  async function* stream(s: number) {
+    for (const f of synthRepo(s, { files: Number(files) })) {
       if (++n % 50 === 0) {
         say(`FILE ${n}`);
         await new Promise((r) => setImmediate(r));
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
       yield f;
     }
   }
-  await store.putRepo(meta(name!), stream());
+  for (let i = 0; i < Number(repeat || 1); i++) await store.putRepo(meta(name!), stream(Number(seed) + i));
   say('DONE');
   process.stdin.destroy();
 }
