@@ -7,10 +7,14 @@ import { processFile, type FileJob, type FileResult } from './fileJob';
 
 interface Pending { resolve(r: FileResult): void; reject(e: Error): void }
 
-function workerEntry(): { file: string; execArgv: string[] } {
-  // bundled: dist/worker.js beside this bundle; from sources (tests under tsx): the TypeScript entry
-  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
-  return { file: path.join(__dirname, 'worker.js'), execArgv: [] };
+function startWorker(): Worker {
+  // bundled: dist/worker.js beside this bundle; from sources (tests and benchmarks under tsx): the
+  // TypeScript entry, through tsx's CommonJS hook (loader flags are not inherited by workers)
+  if (__filename.endsWith('.ts')) {
+    const entry = JSON.stringify(path.join(__dirname, 'worker.ts'));
+    return new Worker(`require('tsx/cjs/api').register(); require(${entry});`, { eval: true });
+  }
+  return new Worker(path.join(__dirname, 'worker.js'));
 }
 
 export function defaultWorkers(): number {
@@ -26,9 +30,8 @@ export class FilePool {
   private closed = false;
 
   constructor(readonly size: number) {
-    const entry = workerEntry();
     for (let i = 0; i < size; i++) {
-      const w = new Worker(entry.file, { execArgv: entry.execArgv });
+      const w = startWorker();
       w.on('message', (res: FileResult & { id: number }) => {
         const p = this.busy.get(w);
         this.busy.delete(w);
