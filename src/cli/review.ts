@@ -7,7 +7,7 @@ import ignore from 'ignore';
 import { ACCEPTED_FILE, acceptedFingerprints, CONFIG_FILE, parseAccepted, parseConfig, verdictFor, type MemocheckConfig } from '../core/policy';
 import type { Finding, MatchOptions } from '../core/types';
 import { UserError } from '../index/store';
-import { languageForPath, openStore, Scanner } from '../node/engine';
+import { languageForPath, openStore, ParseFailure, Scanner } from '../node/engine';
 import { changedFiles, newContent, parseRange, repoRoot, type ReviewTarget } from '../node/git';
 import { detectRepoLicense } from '../node/license';
 import { FORMATS, render, type Format, type ReviewReport } from './reporters';
@@ -53,6 +53,7 @@ export async function review(opts: ReviewOptions): Promise<ReviewReport> {
   };
   const store = await openStore(opts.index);
   const findings: Finding[] = [];
+  const skipped: { path: string; reason: string }[] = [];
   let acceptedCount = 0;
   try {
     const scanner = await Scanner.open(store, matchOpts);
@@ -60,7 +61,15 @@ export async function review(opts: ReviewOptions): Promise<ReviewReport> {
       for (const f of files) {
         opts.signal?.throwIfAborted();
         const text = await newContent(root, opts.target, f.path);
-        const matches = await scanner.scanText(text, languageForPath(f.path)!, f.path, opts.signal);
+        let matches;
+        try {
+          matches = await scanner.scanText(text, languageForPath(f.path)!, f.path, opts.signal);
+        } catch (e) {
+          // a file that does not parse is reported, not fatal: the rest of the commit is still reviewed
+          if ((e as Error).name !== 'ParseFailure' && !(e instanceof ParseFailure)) throw e;
+          skipped.push({ path: f.path, reason: (e as Error).message });
+          continue;
+        }
         for (const m of matches) {
           let touchesAdded = false;
           for (let line = m.startLine; line <= m.endLine && !touchesAdded; line++) touchesAdded = f.added.has(line);
@@ -75,7 +84,7 @@ export async function review(opts: ReviewOptions): Promise<ReviewReport> {
   } finally {
     await store.close();
   }
-  return { findings, accepted: acceptedCount, projectLicense, files: files.length };
+  return { findings, accepted: acceptedCount, projectLicense, files: files.length, skipped };
 }
 
 export function registerReview(program: Command): void {
@@ -90,6 +99,7 @@ export function registerReview(program: Command): void {
       const target: ReviewTarget = o.staged ? { kind: 'staged' } : parseRange(o.range!);
       const report = await review({ cwd: process.cwd(), index: o.index, target });
       console.log(render(o.format, report));
+      for (const s of report.skipped ?? []) console.error(`memocheck review: skipped ${s.path}: ${s.reason}`);
       process.exitCode = report.findings.some((f) => f.verdict === 'block') ? 1 : 0;
     });
 }

@@ -11,6 +11,8 @@ export interface ReviewReport {
   accepted: number;
   projectLicense: string;
   files: number;
+  /** changed files that could not be reviewed (do not parse) */
+  skipped?: readonly { path: string; reason: string }[];
 }
 
 const VERDICT_TEXT: Record<Finding['verdict'], string> = {
