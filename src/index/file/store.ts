@@ -55,6 +55,16 @@ function statOrUndefined(p: string): fs.Stats | undefined {
 
 const MAX_SNAPSHOT_RETRIES = 20;
 
+/**
+ * Deletes a file no manifest references any more. Failure (e.g. Windows refusing while a reader has it open)
+ * must not fail a write that has already committed: the next writer's garbage collection retries.
+ */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch { /* collected later */ }
+}
+
 export class FileIndexStore implements IndexStore {
   private closed = false;
 
@@ -129,7 +139,7 @@ export class FileIndexStore implements IndexStore {
         await this.step('manifest-written');
         publishManifest(this.dir, tmp);
         await this.step('manifest-renamed');
-        if (old) fs.rmSync(path.join(this.dir, old.segment), { force: true });
+        if (old) removeQuietly(path.join(this.dir, old.segment));
       } finally {
         release();
       }
@@ -151,7 +161,7 @@ export class FileIndexStore implements IndexStore {
       const old = m.repos.find((r) => r.name === name);
       if (!old) return false;
       publishManifest(this.dir, prepareManifest(this.dir, { ...m, repos: m.repos.filter((r) => r !== old) }));
-      fs.rmSync(path.join(this.dir, old.segment), { force: true });
+      removeQuietly(path.join(this.dir, old.segment));
       return true;
     } finally {
       release();
@@ -234,7 +244,7 @@ export class FileIndexStore implements IndexStore {
     for (const name of fs.readdirSync(this.dir)) {
       const owner = tmpOwner(name);
       const dead = (SEGMENT_RE.test(name) && !live.has(name)) || (owner !== undefined && !pidAlive(owner));
-      if (dead) fs.rmSync(path.join(this.dir, name), { force: true });
+      if (dead) removeQuietly(path.join(this.dir, name));
     }
   }
 
