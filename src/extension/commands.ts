@@ -93,6 +93,7 @@ export const COMMANDS: Record<string, CommandFactory> = {
           },
         });
       });
+      for (const k of r.skipped) s.ctx.output.info(`indexing ${dir}: skipped ${k.path}: ${k.reason}`);
       await s.ctx.refreshInfo();
       s.checker.checkAllOpen();
       void vscode.window.showInformationMessage(`MemoCheck: indexed ${r.repo.name} (${r.repo.license}): ${r.repo.files} files, ${formatCount(r.repo.units)} units${r.skipped.length ? `, ${r.skipped.length} files skipped` : ''}.`);

@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MemoCheckApi } from '../../../src/extension/main';
+import { api, closeAll, fixture, memoDiagnostics, open, resetWorkspace, waitFor } from './helpers';
+
+suite('code actions', () => {
+  let a: MemoCheckApi;
+  let editor: vscode.TextEditor;
+  let diag: vscode.Diagnostic;
+
+  setup(async () => {
+    a = await api();
+    await resetWorkspace(a);
+    editor = await open(fixture().planted.file);
+    [diag] = await waitFor('the diagnostic', () => memoDiagnostics(editor.document.uri).length === 1 && memoDiagnostics(editor.document.uri));
+  });
+  suiteTeardown(async () => resetWorkspace(a));
+
+  async function actions(): Promise<vscode.CodeAction[]> {
+    // the request is cancelled when the editor is still settling after opening: ask again
+    const all = await waitFor('code actions', async () => {
+      try {
+        return await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      } catch (e) {
+        if ((e as Error).message === 'Canceled') return undefined;
+        throw e;
+      }
+    });
+    return all.filter(x => x.title.startsWith('MemoCheck:'));
+  }
+
+  async function run(titlePrefix: string, ...extra: unknown[]): Promise<unknown> {
+    const action = (await actions()).find(x => x.title.startsWith(titlePrefix));
+    assert.ok(action?.command, `action "${titlePrefix}" offered`);
+    return vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []), ...extra);
+  }
+
+  test('each finding offers the five quick fixes', async () => {
+    const titles = (await actions()).map(x => x.title);
+    assert.deepEqual(titles.map(t => t.replace(/ \(.*$| "[^"]*"$|…$/, '')), [
+      'MemoCheck: Compare with the original', 'MemoCheck: Open the original', 'MemoCheck: Copy attribution notice',
+      'MemoCheck: Accept with justification', 'MemoCheck: Ignore repository',
+    ]);
+    assert.ok(titles.some(t => t.includes('lodash/debounce.js')));
+  });
+
+  test('compare opens a diff editor of the original and the copy', async () => {
+    await run('MemoCheck: Compare');
+    const tab = await waitFor('a diff tab', () => {
+      const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return t?.input instanceof vscode.TabInputTextDiff && t;
+    });
+    const input = tab.input as vscode.TabInputTextDiff;
+    const left = await vscode.workspace.openTextDocument(input.original);
+    const right = await vscode.workspace.openTextDocument(input.modified);
+    assert.match(left.getText(), /^function debounce\(func, wait, options\)/, 'left: the original lodash lines');
+    assert.match(right.getText(), /^function rateLimit\(callback, delayMs, settings\)/, 'right: the copy');
+    assert.match(tab.label, /lodash\/debounce\.js/);
+    await closeAll();
+  });
+
+  test('open the original shows the lodash file at the matched lines', async () => {
+    const fx = fixture();
+    await run('MemoCheck: Open the original');
+    const ed = await waitFor('the original', () => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(fx.upstream.lodash, 'debounce.js') && vscode.window.activeTextEditor);
+    assert.equal(ed.selection.start.line + 1, fx.planted.sourceStartLine);
+  });
+
+  test('copy attribution puts a notice naming repository, file, lines and licence on the clipboard', async () => {
+    const text = await run('MemoCheck: Copy attribution');
+    assert.equal(typeof text, 'string');
+    assert.match(String(text), /derived from lodash/);
+    assert.match(String(text), /debounce\.js, lines \d+-\d+/);
+    assert.match(String(text), /Licensed under MIT/);
+    assert.equal(await vscode.env.clipboard.readText(), text);
+  });
+
+  test('accept records the justification by fingerprint and the diagnostic disappears', async () => {
+    const file = await run('MemoCheck: Accept', 'We vendor lodash under MIT; notice added to THIRD_PARTY.md');
+    const fx = fixture();
+    assert.equal(file, path.join(fx.ws, '.memocheck', 'accepted.json'));
+    const rec = JSON.parse(fs.readFileSync(String(file), 'utf8'));
+    assert.equal(rec.version, 1);
+    const entries = Object.entries(rec.accepted) as [string, { justification: string; file: string; source: { repo: string; path: string; license: string } }][];
+    assert.equal(entries.length, 1);
+    const [fp, entry] = entries[0]!;
+    assert.equal(fp, a.ctx.results.get(editor.document.uri)?.findings[0]?.fingerprint);
+    assert.equal(entry.justification, 'We vendor lodash under MIT; notice added to THIRD_PARTY.md');
+    assert.equal(entry.file, fx.planted.file);
+    assert.deepEqual([entry.source.repo, entry.source.path, entry.source.license], ['lodash', 'debounce.js', 'MIT']);
+    await waitFor('the diagnostic to disappear', () => memoDiagnostics(editor.document.uri).length === 0);
+    // the decision survives a re-check (same fingerprint)
+    await vscode.commands.executeCommand('memocheck.scanFile');
+    assert.equal(memoDiagnostics(editor.document.uri).length, 0);
+  });
+
+  test('ignore repository hides its findings through the workspace setting', async () => {
+    await run('MemoCheck: Ignore repository');
+    assert.deepEqual(vscode.workspace.getConfiguration('memocheck').inspect('ignoredRepositories')?.workspaceValue, ['lodash']);
+    await waitFor('the diagnostic to disappear', () => memoDiagnostics(editor.document.uri).length === 0);
+  });
+});
