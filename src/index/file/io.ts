@@ -38,24 +38,6 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes `data` to dir/name atomically: temp file, fsync, rename, fsync of the directory. */
-export function writeFileAtomic(dir: string, name: string, chunks: readonly Uint8Array[], beforeRename?: () => void): void {
-  const tmp = tmpPath(dir);
-  const fd = fs.openSync(tmp, 'wx');
-  try {
-    for (const c of chunks) writeAll(fd, c);
-    fs.fsyncSync(fd);
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  fs.closeSync(fd);
-  beforeRename?.();
-  fs.renameSync(tmp, path.join(dir, name));
-  fsyncDir(dir);
-}
-
 export function writeAll(fd: number, data: Uint8Array, position?: number): void {
   let done = 0;
   while (done < data.length) {
