@@ -6,7 +6,9 @@ import { LANGUAGES, type LanguageId } from '../core/types';
 import { UserError } from '../index/store';
 import { indexRepository, openStore, Scanner } from '../node/engine';
 import { findingsJson, findingsText, skippedSummary } from './output';
+import { registerHook } from './hook';
 import { progressLine } from './progress';
+import { registerReview } from './review';
 
 const VERSION = '0.1.0';
 
@@ -167,6 +169,8 @@ export function buildProgram(): Command {
     });
 
   // Commands contributed by other modules register here.
+  registerReview(program);
+  registerHook(program);
   return program;
 }
 

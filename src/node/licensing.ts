@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { debianStanzaFor, parseDebianCopyright, type DebianCopyright } from '../core/license';
-import type { Verdict } from '../core/types';
+import { verdictFor } from '../core/policy';
 import { detectRepoLicense, matchLicense } from './license';
 
 export interface DetectedLicense {
@@ -38,10 +38,4 @@ export async function detectLicense(dir: string): Promise<DetectedLicense> {
   };
 }
 
-const COPYLEFT = /\b(A?GPL|LGPL|MPL|EPL|CDDL|EUPL|OSL|CC-BY-SA)/i;
-
-export function verdictFor(project: string | undefined, source: string): Verdict {
-  if (!source || source === 'unknown') return 'unknown';
-  if (COPYLEFT.test(source)) return project && project === source ? 'ok' : 'block';
-  return 'attribution';
-}
+export { verdictFor };
