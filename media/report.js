@@ -1,5 +1,5 @@
 // MemoCheck report renderer. Runs in the report webview (data arrives by postMessage) and in exported
-// HTML files (data in <script type="application/json" id="memocheck-data">). Everything is built with
+// HTML files (data in the application/json script element #memocheck-data). Everything is built with
 // createElement/textContent, so code text from findings is always shown as text, never parsed as HTML.
 (function () {
   'use strict';
@@ -118,7 +118,8 @@
       vscode.setState(data);
       // lets the extension (and its tests) verify what was rendered: code blocks as text, no injected elements
       vscode.postMessage({
-        command: 'rendered', findings: items.length, scripts: document.scripts.length,
+        command: 'rendered', findings: items.length, scripts: [...document.scripts].map(s => s.src || 'inline'),
+        pwned: document.body.dataset.pwned || null,
         codeTexts: [...document.querySelectorAll('pre.code')].map(p => p.textContent),
         injected: document.querySelectorAll('article script, article img, article iframe, article b').length,
       });

@@ -7,7 +7,10 @@ import { toHtml, toJson, toSarif, type ReportData, type ReportItem } from './rep
 
 export interface RenderedReport {
   findings: number;
-  scripts: number;
+  /** src of every script element in the webview ('inline' for inline ones, e.g. VS Code's own API shim) */
+  scripts: string[];
+  /** set when a script from the code text ran */
+  pwned: string | null;
   codeTexts: string[];
   injected: number;
 }

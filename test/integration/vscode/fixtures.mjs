@@ -111,7 +111,9 @@ mkdirSync(path.join(ws, 'bulk'), { recursive: true });
 for (const f of bulk) copyFileSync(path.join(lodashDir, f), path.join(ws, 'bulk', f));
 
 // hostile code for the report webview: HTML and a script break-out in the copied lines
-const hostile = plant(`// </script><script>document.body.dataset.pwned = 1</script><img src=x onerror="alert(1)"><b>bold</b>\n${renamedDebounce}`, ['// hostile'], ['']);
+const HOSTILE = '</script><script>document.body.dataset.pwned = 1</script><img src=x onerror="alert(1)"><b>bold</b>';
+const [sig, ...body] = renamedDebounce.split('\n');
+const hostile = plant([sig, `  // ${HOSTILE}`, ...body].join('\n'), ['// hostile'], ['']);
 write(path.join(ws, 'hostile', 'evil.js'), hostile.text);
 
 const index = path.join(work, 'index');
@@ -123,7 +125,7 @@ write(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
 }, null, 2));
 
 // index lodash with the real CLI (the suite indexes pystd itself, through the extension's command)
-execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'index', up, '--index', index, '--name', 'lodash'], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'index', up, '--index', index, '--name', 'lodash'], { stdio: ['ignore', 'ignore', 'pipe'] });
 
 writeFileSync(path.join(work, 'fixture.json'), JSON.stringify({
   work, ws, index, upstream: { lodash: up, pystd: py },
