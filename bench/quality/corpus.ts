@@ -14,6 +14,8 @@ export interface RepoEntry {
   role: 'indexed' | 'negative';
   languages: LanguageId[];
   license: string;
+  /** equally right answers (a more or less complete description of the same licence texts) */
+  licenseAlsoAccept?: string[];
   small?: boolean;
   origin: { type: string; package?: string; path?: string; version: string };
   include?: string[];

@@ -21,7 +21,7 @@ export interface PlantedCopy {
   language: LanguageId;
   /** normalized tokens of the original function (MemoCheck's tokenizer) */
   tokens: number;
-  source: { repo: string; path: string; startLine: number; endLine: number; license: string };
+  source: { repo: string; path: string; startLine: number; endLine: number; license: string; alsoAccept?: string[] };
   /** workspace-relative */
   file: string;
   startLine: number;
@@ -35,7 +35,7 @@ export interface NegativeFile { file: string; repo: string; path: string; langua
 export interface Truth {
   config: BenchConfig;
   generatedAt: string;
-  indexed: { name: string; dir: string; license: string; languages: LanguageId[] }[];
+  indexed: { name: string; dir: string; license: string; alsoAccept?: string[]; languages: LanguageId[] }[];
   copies: PlantedCopy[];
   negatives: NegativeFile[];
   /** functions that were sampled but dropped because a transformation did not give valid code */
@@ -214,7 +214,7 @@ export async function generate(config: BenchConfig, outDir: string, log: (s: str
   mkdirSync(path.join(ws, 'planted'), { recursive: true });
   const truth: Truth = {
     config, generatedAt: new Date().toISOString(),
-    indexed: indexed.map((r) => ({ name: r.name, dir: path.relative(ROOT, path.join(ROOT, '.cache', 'corpus', 'src', r.name)), license: r.license, languages: r.languages })),
+    indexed: indexed.map((r) => ({ name: r.name, dir: path.relative(ROOT, path.join(ROOT, '.cache', 'corpus', 'src', r.name)), license: r.license, alsoAccept: r.licenseAlsoAccept, languages: r.languages })),
     copies: [], negatives: [], rejected: [],
   };
   const negFiles = new Map(negatives.map((r) => [r.name, sourceFiles(r)]));
@@ -253,7 +253,8 @@ export async function generate(config: BenchConfig, outDir: string, log: (s: str
         continue;
       }
       const ext = path.extname(pick.file.rel);
-      const source = { repo: pick.repo.name, path: pick.file.rel, startLine: pick.startRow + 1, endLine: pick.endRow + 1, license: pick.repo.license };
+      const source = { repo: pick.repo.name, path: pick.file.rel, startLine: pick.startRow + 1, endLine: pick.endRow + 1, license: pick.repo.license,
+        ...(pick.repo.licenseAlsoAccept ? { alsoAccept: pick.repo.licenseAlsoAccept } : {}) };
       for (const type of ['T1', 'T2', 'T3'] as const) {
         const m = copies[type];
         const edits = type === 'T3' ? copies.T3.edits : undefined;

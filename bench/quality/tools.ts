@@ -1,0 +1,152 @@
+// The three tools on the same data: MemoCheck (engine facade: index the indexed repos, scan the workspace),
+// Dolos 3.5.1 (library API, one analysis per language over indexed files + workspace files) and jscpd 4.3.0
+// (library API, default and tuned min-tokens). Only findings that link a workspace file to indexed code count.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { LanguageId } from '../../src/core/types';
+import { indexRepository, languageForPath, openStore, Scanner } from '../../src/node/engine';
+import { ROOT } from './corpus';
+import type { Truth } from './generate';
+import type { ToolFinding } from './metrics';
+
+export interface ToolRun { findings: ToolFinding[]; attributes: boolean; notes: string[]; seconds: number }
+
+function indexedFiles(truth: Truth): { abs: string; repo: string; rel: string; language: LanguageId }[] {
+  // the same files MemoCheck indexes: every file of a supported language under the repo folder
+  const fg = require('fast-glob') as typeof import('fast-glob');
+  const out: { abs: string; repo: string; rel: string; language: LanguageId }[] = [];
+  for (const r of truth.indexed) {
+    const dir = path.join(ROOT, r.dir);
+    for (const rel of fg.sync('**/*', { cwd: dir, onlyFiles: true }).sort()) {
+      const language = languageForPath(rel);
+      if (language) out.push({ abs: path.join(dir, rel), repo: r.name, rel, language });
+    }
+  }
+  return out;
+}
+
+function workspaceFiles(truth: Truth): { abs: string; rel: string; language: LanguageId }[] {
+  const ws = path.join(workspaceDir(truth));
+  return [...truth.copies.map((c) => c.file), ...truth.negatives.map((n) => n.file)]
+    .filter((f, i, a) => a.indexOf(f) === i)
+    .map((rel) => ({ abs: path.join(ws, rel), rel, language: languageForPath(rel)! }))
+    .filter((f) => f.language);
+}
+
+export function workspaceDir(truth: Truth): string {
+  return path.join(ROOT, '.cache', 'quality', truth.config.name, 'workspace');
+}
+
+export async function runMemoCheck(truth: Truth, outDir: string, log: (s: string) => void): Promise<ToolRun> {
+  const started = Date.now();
+  const indexPath = path.join(outDir, 'index');
+  rmSync(indexPath, { recursive: true, force: true });
+  const store = await openStore(indexPath);
+  const notes: string[] = [];
+  try {
+    for (const r of truth.indexed) {
+      const res = await indexRepository(store, path.join(ROOT, r.dir), { name: r.name, workers: 0 });
+      log(`memocheck: indexed ${r.name}: ${res.repo.files} files, ${res.repo.units} units, licence ${res.repo.license} (${res.repo.licenseSource ?? '?'})`);
+      if (res.repo.license !== r.license && !(r.alsoAccept ?? []).includes(res.repo.license)) notes.push(`${r.name}: detected licence ${res.repo.license}, expected ${r.license}`);
+    }
+    const scanner = await Scanner.open(store);
+    try {
+      const ws = workspaceDir(truth);
+      const res = await scanner.scanPaths([ws], { projectLicense: 'MIT', workers: 0 });
+      if (res.skipped.length) notes.push(`scan skipped ${res.skipped.length} files (${[...new Set(res.skipped.map((s) => s.reason))].slice(0, 3).join('; ')})`);
+      const findings = res.findings.map((f) => ({
+        file: path.relative(ws, path.resolve(f.file)).split(path.sep).join('/'),
+        startLine: f.startLine, endLine: f.endLine, repo: f.source.repo, path: f.source.path, license: f.source.license,
+      }));
+      return { findings, attributes: true, notes, seconds: (Date.now() - started) / 1000 };
+    } finally {
+      await scanner.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+const DOLOS_LANG: Partial<Record<LanguageId, string>> = {
+  javascript: 'javascript', typescript: 'typescript', tsx: 'tsx', python: 'python', java: 'java', c: 'c', cpp: 'cpp',
+  csharp: 'c-sharp', go: 'go', rust: 'rust', php: 'php',
+};
+
+export async function runDolos(truth: Truth, log: (s: string) => void): Promise<ToolRun> {
+  const started = Date.now();
+  const { Dolos } = await import('@dodona/dolos-lib');
+  const notes: string[] = [];
+  const idx = indexedFiles(truth);
+  const ws = workspaceFiles(truth);
+  const findings: ToolFinding[] = [];
+  const languages = [...new Set(ws.map((f) => f.language))];
+  for (const language of languages) {
+    const dl = DOLOS_LANG[language];
+    if (!dl) { notes.push(`Dolos has no ${language} support: its copies count as missed`); continue; }
+    const mine = ws.filter((f) => f.language === language);
+    const theirs = idx.filter((f) => f.language === language);
+    if (!theirs.length) continue;
+    const repoOf = new Map(theirs.map((f) => [f.abs, f]));
+    const wsOf = new Map(mine.map((f) => [f.abs, f]));
+    const dolos = new Dolos({ language: dl });
+    let report;
+    try {
+      report = await dolos.analyzePaths([...theirs, ...mine].map((f) => f.abs));
+    } catch (e) {
+      notes.push(`Dolos failed on ${language}: ${(e as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    let n = 0;
+    for (const pair of report.allPairs()) {
+      const a = pair.leftFile.path, b = pair.rightFile.path;
+      const [w, o, wLeft] = wsOf.has(a) && repoOf.has(b) ? [wsOf.get(a)!, repoOf.get(b)!, true]
+        : wsOf.has(b) && repoOf.has(a) ? [wsOf.get(b)!, repoOf.get(a)!, false] : [undefined, undefined, false];
+      if (!w || !o) continue;
+      const frags = pair.buildFragments();
+      if (!frags.length) continue;
+      let s = Infinity, e = -Infinity;
+      for (const fr of frags) {
+        const sel = wLeft ? fr.leftSelection : fr.rightSelection;
+        s = Math.min(s, sel.startRow + 1); e = Math.max(e, sel.endRow + 1);
+      }
+      findings.push({ file: w.rel, startLine: s, endLine: e, repo: o.repo, path: o.rel });
+      n++;
+    }
+    log(`dolos: ${language}: ${theirs.length} indexed + ${mine.length} workspace files, ${n} cross pairs`);
+  }
+  return { findings, attributes: false, notes, seconds: (Date.now() - started) / 1000 };
+}
+
+const JSCPD_FORMATS: Record<string, string[]> = {
+  javascript: ['js', 'mjs', 'cjs', 'jsx'], typescript: ['ts', 'mts', 'cts'], tsx: ['tsx'], python: ['py'], java: ['java'],
+  c: ['c', 'h'], cpp: ['cc', 'cpp', 'cxx', 'hpp', 'hh', 'hxx'], csharp: ['cs'], go: ['go'], rust: ['rs'], ruby: ['rb'], php: ['php'],
+};
+
+export async function runJscpd(truth: Truth, minTokens: number, minLines: number, log: (s: string) => void): Promise<ToolRun> {
+  const started = Date.now();
+  const { detectClones } = await import('jscpd');
+  const idx = indexedFiles(truth);
+  const ws = workspaceFiles(truth);
+  const repoOf = new Map(idx.map((f) => [f.abs, f]));
+  const wsOf = new Map(ws.map((f) => [f.abs, f]));
+  const languages = [...new Set(ws.map((f) => f.language))];
+  const formats = languages.map((l) => (l === 'csharp' ? 'csharp' : l));
+  const tmp = path.join(ROOT, '.cache', 'quality', truth.config.name, 'jscpd-out');
+  mkdirSync(tmp, { recursive: true });
+  const clones = await detectClones({
+    path: [...truth.indexed.map((r) => path.join(ROOT, r.dir)), workspaceDir(truth)],
+    minTokens, minLines, silent: true, reporters: [], absolute: true, gitignore: false, output: tmp,
+    format: formats, formatsExts: Object.fromEntries(languages.map((l) => [l, JSCPD_FORMATS[l]!])),
+    maxSize: '512kb',
+  } as never);
+  const findings: ToolFinding[] = [];
+  for (const c of clones) {
+    const a = path.resolve(c.duplicationA.sourceId), b = path.resolve(c.duplicationB.sourceId);
+    const [w, o, d] = wsOf.has(a) && repoOf.has(b) ? [wsOf.get(a)!, repoOf.get(b)!, c.duplicationA]
+      : wsOf.has(b) && repoOf.has(a) ? [wsOf.get(b)!, repoOf.get(a)!, c.duplicationB] : [undefined, undefined, undefined];
+    if (!w || !o || !d) continue;
+    findings.push({ file: w.rel, startLine: d.start.line, endLine: d.end.line, repo: o.repo, path: o.rel });
+  }
+  log(`jscpd (min-tokens ${minTokens}): ${clones.length} clones, ${findings.length} workspace-to-indexed`);
+  return { findings, attributes: false, notes: [], seconds: (Date.now() - started) / 1000 };
+}
