@@ -1,6 +1,7 @@
 // Lookup latency and size of the embedded file index at scale.
-//   node --import tsx bench/perf/filestore-lookup.ts [--units 1000000] [--bands 16] [--runs 5] [--batches 20]
-// Builds one index of `units` units (random band keys; 50 window units per 400-token file), then, for each
+//   node --import tsx bench/perf/filestore-lookup.ts [--units 1000000] [--repos 1] [--bands 16] [--runs 5] [--batches 20]
+// Builds one index of `units` units in `repos` repositories (random band keys; 50 window units per 400-token
+// file), then, for each
 // run, times `batches` lookups of 16,000 keys (half present in the index, half absent) and reports the
 // medians over runs of the per-run p50/p95, plus bytes on disk per unit.
 import * as fs from 'node:fs';
@@ -16,6 +17,7 @@ const arg = (name: string, dflt: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const UNITS = arg('units', 1_000_000);
+const REPOS = arg('repos', 1);
 const BANDS = arg('bands', 16);
 const RUNS = arg('runs', 5);
 const BATCHES = arg('batches', 20);
@@ -26,11 +28,11 @@ const TOKENS_PER_FILE = 400;
 const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
 const pct = (a: number[], p: number): number => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]!; };
 
-function* files(params: typeof PARAMS): Generator<IndexedFile> {
-  const r = rng(42);
-  const nFiles = Math.ceil(UNITS / UNITS_PER_FILE);
+function* files(params: typeof PARAMS, repo = 0): Generator<IndexedFile> {
+  const r = rng(42 + repo);
+  const nFiles = Math.ceil(UNITS / REPOS / UNITS_PER_FILE);
   for (let f = 0; f < nFiles; f++) {
-    const u = Math.min(UNITS_PER_FILE, UNITS - f * UNITS_PER_FILE);
+    const u = Math.min(UNITS_PER_FILE, UNITS / REPOS - f * UNITS_PER_FILE);
     const codes = new Uint32Array(TOKENS_PER_FILE);
     const lines = new Uint32Array(TOKENS_PER_FILE);
     const raw = new Uint16Array(TOKENS_PER_FILE);
@@ -57,7 +59,11 @@ async function main(): Promise<void> {
     const store = await openFileStore(path.join(tmp, 'idx'));
     await store.init(params);
     let t = performance.now();
-    const summary = await store.putRepo({ name: 'bench', license: 'MIT', indexedAt: new Date().toISOString() }, files(params));
+    let units = 0;
+    for (let repo = 0; repo < REPOS; repo++) {
+      units += (await store.putRepo({ name: `bench${repo}`, license: 'MIT', indexedAt: new Date().toISOString() }, files(params, repo))).units;
+    }
+    const summary = { units, files: (await store.info()).files };
     const buildMs = performance.now() - t;
     const info = await store.info();
     const seg = path.join(store.dir, 'seg-1.mcs');

@@ -39,7 +39,8 @@
 // Unit and file ids handed to callers are global within one reader's snapshot: segments are numbered in
 // manifest order, and id = unitBase[segment] + localUnit (likewise fileBase for files), where the bases are
 // the cumulative counts of the segments before. Ids therefore are only meaningful with the reader that
-// returned them, which is what the IndexReader contract says ("opaque").
+// returned them, which is what the IndexReader contract says ("opaque"). A reader merges the segments'
+// postings into one bucketed array on open (postings.ts), so lookups do not slow down with many repositories.
 import { UserError } from '../store';
 import { crc32 } from './crc32';
 

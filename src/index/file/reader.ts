@@ -2,11 +2,10 @@
 import type { FingerprintParams } from '../../core/types';
 import { type FileRecord, type IndexReader, type RepoSummary, type UnitRecord, UNIT_KINDS } from '../store';
 import { lowerBound, owner } from './arrays';
+import { MergedPostings } from './postings';
 import { ByteLru } from './lru';
 import type { Manifest } from './manifest';
 import type { Segment } from './segment-reader';
-
-const EMPTY = new Uint32Array(0);
 
 export class FileIndexReader implements IndexReader {
   readonly params: FingerprintParams;
@@ -17,6 +16,7 @@ export class FileIndexReader implements IndexReader {
   private readonly fileBase: Float64Array;
   private readonly fileCount: number;
   private readonly cache: ByteLru<number, FileRecord>;
+  private readonly postings: MergedPostings;
   private closed = false;
 
   constructor(private readonly manifest: Manifest, private readonly segments: readonly Segment[], cacheBytes: number) {
@@ -32,54 +32,12 @@ export class FileIndexReader implements IndexReader {
     this.fileCount = this.fileBase[segments.length]!;
     if (this.unitCount > 0xffff_ffff) throw new RangeError('index holds more than 2^32 units; split it');
     this.cache = new ByteLru(cacheBytes);
+    this.postings = MergedPostings.build(segments, this.unitBase);
   }
 
   async lookup(keys: Uint32Array, maxPostings: number): Promise<{ postings: Uint32Array[]; skipped: number }> {
     this.open();
-    const segs = this.segments;
-    const from = new Uint32Array(segs.length);
-    const to = new Uint32Array(segs.length);
-    const postings: Uint32Array[] = new Array(keys.length);
-    let skipped = 0;
-    for (let q = 0; q < keys.length; q++) {
-      const key = keys[q]!;
-      let total = 0;
-      for (let s = 0; s < segs.length; s++) {
-        const seg = segs[s]!;
-        const sk = seg.keys;
-        const h = key >>> seg.bucketShift;
-        const hi = seg.buckets[h + 1]!;
-        const i = lowerBound(sk, key, seg.buckets[h]!, hi);
-        let j = i;
-        while (j < hi && sk[j] === key) j++;
-        from[s] = i;
-        to[s] = j;
-        total += j - i;
-      }
-      if (total === 0) {
-        postings[q] = EMPTY;
-      } else if (total > maxPostings) {
-        postings[q] = EMPTY;
-        skipped++;
-      } else {
-        const out = new Uint32Array(total);
-        let n = 0;
-        for (let s = 0; s < segs.length; s++) {
-          if (from[s] === to[s]) continue;
-          const slots = segs[s]!.slots;
-          const bands = segs[s]!.params.bands;
-          const base = this.unitBase[s]!;
-          let last = -1;
-          for (let j = from[s]!; j < to[s]!; j++) {
-            const u = base + Math.floor(slots[j]! / bands);
-            if (u !== last) out[n++] = u;
-            last = u;
-          }
-        }
-        postings[q] = n === total ? out : out.subarray(0, n);
-      }
-    }
-    return { postings, skipped };
+    return this.postings.lookup(keys, maxPostings);
   }
 
   async units(ids: readonly number[]): Promise<UnitRecord[]> {

@@ -22,15 +22,9 @@ export interface FileTokens {
 }
 
 export class Segment {
-  /** band keys ascending and their slots (localUnit * bands + band) */
+  /** band keys ascending and their slots (localUnit * bands + band); a reader moves them into its merged index */
   keys!: Uint32Array;
   slots!: Uint32Array;
-  /**
-   * buckets[h] = first entry whose key >>> bucketShift is >= h. Sized for ~4 entries per bucket, so a
-   * lookup touches one bucket and one short run of keys instead of binary-searching a large array.
-   */
-  buckets!: Uint32Array;
-  bucketShift!: number;
   unitKinds!: Uint8Array;
   unitStarts!: Uint32Array;
   unitLengths!: Uint32Array;
@@ -104,15 +98,15 @@ export class Segment {
     this.keys = deltaDecode(u32From(await c.section(Kind.POST_KEYS), file, 'POST_KEYS'));
     this.slots = u32From(await c.section(Kind.POST_SLOTS), file, 'POST_SLOTS');
     if (this.keys.length !== e || this.slots.length !== e) bad('posting tables have the wrong size');
-    const bits = Math.min(22, Math.max(8, Math.floor(Math.log2(Math.max(1, e / 4)))));
-    const shift = 32 - bits;
-    const buckets = new Uint32Array((1 << bits) + 1);
     const keys = this.keys;
-    for (let i = 0; i < e; i++) buckets[(keys[i]! >>> shift) + 1]!++;
-    for (let h = 1; h < buckets.length; h++) buckets[h]! += buckets[h - 1]!;
-    this.bucketShift = shift;
+    const slots = this.slots;
     for (let i = 1; i < e; i++) if (keys[i]! < keys[i - 1]!) bad('band keys are not sorted');
-    this.buckets = buckets;
+    for (let i = 0; i < e; i++) if (slots[i]! >= e) bad('a posting names a unit that does not exist');
+  }
+
+  releasePostings(): void {
+    this.keys = new Uint32Array(0);
+    this.slots = new Uint32Array(0);
   }
 
   /** The repository's distinct shingles, loaded on first use. */
