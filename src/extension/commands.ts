@@ -49,6 +49,14 @@ function runCli(s: Services, args: string[], cwd: string): Promise<{ code: numbe
   });
 }
 
+const shellQuote = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+
+/** How the git hook runs the CLI bundled in this extension (Electron's binary needs ELECTRON_RUN_AS_NODE). */
+function hookCommand(s: Services): string {
+  const cli = shellQuote(vscode.Uri.joinPath(s.ctx.ext.extensionUri, 'dist', 'cli.js').fsPath);
+  return process.versions.electron ? `env ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)} ${cli}` : `${shellQuote(process.execPath)} ${cli}`;
+}
+
 function diskFolder(): vscode.WorkspaceFolder | undefined {
   const active = vscode.window.activeTextEditor?.document.uri;
   return (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.find(f => f.uri.scheme === 'file');
@@ -221,7 +229,7 @@ export const COMMANDS: Record<string, CommandFactory> = {
     run: s => async () => {
       const folder = diskFolder();
       if (!folder) throw new Error('open a folder in a git repository first');
-      const r = await runCli(s, ['hook', 'install'], folder.uri.fsPath);
+      const r = await runCli(s, ['hook', 'install', '--index', s.ctx.config.indexLocation, '--command', hookCommand(s)], folder.uri.fsPath);
       s.ctx.output.info(`memocheck hook install (exit ${r.code})\n${r.stdout}${r.stderr}`);
       if (/unknown command/i.test(r.stderr)) throw new Error('this build of the MemoCheck CLI has no "hook" command yet');
       if (r.code !== 0) throw new Error((r.stderr || r.stdout).trim().split('\n')[0] || `exit code ${r.code}`);

@@ -124,6 +124,14 @@ write(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
 }, null, 2));
 
+// the workspace is a git repository (review of staged changes, the pre-commit hook)
+const git = (...args) => execFileSync('git', args, { cwd: ws, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: work } });
+git('init', '-q', '-b', 'main');
+git('config', 'user.email', 'dev@example.invalid');
+git('config', 'user.name', 'Fixture Dev');
+git('add', '-A');
+git('commit', '-q', '-m', 'fixture');
+
 // index lodash with the real CLI (the suite indexes pystd itself, through the extension's command)
 execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'index', up, '--index', index, '--name', 'lodash'], { stdio: ['ignore', 'ignore', 'pipe'] });
 
