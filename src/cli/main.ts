@@ -9,6 +9,8 @@ import { findingsJson, findingsText, skippedSummary } from './output';
 import { registerHook } from './hook';
 import { progressLine } from './progress';
 import { registerReview } from './review';
+import { registerAccept } from './accept';
+import { registerNotices } from './notices';
 
 const VERSION = '0.1.0';
 
@@ -170,6 +172,8 @@ export function buildProgram(): Command {
 
   // Commands contributed by other modules register here.
   registerReview(program);
+  registerAccept(program);
+  registerNotices(program);
   registerHook(program);
   return program;
 }

@@ -1,6 +1,6 @@
 // `memocheck review --staged | --range A..B`: only lines the change adds produce findings, but each file is
 // fingerprinted whole (a copy that spans old and new lines is still found). Exit 1 when a finding blocks.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import ignore from 'ignore';
@@ -10,13 +10,32 @@ import { UserError } from '../index/store';
 import { languageForPath, openStore, ParseFailure, Scanner } from '../node/engine';
 import { changedFiles, newContent, parseRange, repoRoot, type ReviewTarget } from '../node/git';
 import { detectRepoLicense } from '../node/license';
-import { FORMATS, render, type Format, type ReviewReport } from './reporters';
+import { FORMATS, render, type Excerpt, type Format, type ReviewReport } from './reporters';
 
 export interface ReviewOptions {
   cwd: string;
   index: string;
   target: ReviewTarget;
   signal?: AbortSignal;
+  /** keep accepted findings in the result (for `memocheck accept`, which looks a fingerprint up) */
+  keepAccepted?: boolean;
+}
+
+const MAX_EXCERPT_LINES = 200;
+
+function lines(text: string, start: number, end: number): string {
+  const all = text.split(/\r?\n/);
+  const last = Math.min(end, start + MAX_EXCERPT_LINES - 1);
+  return all.slice(start - 1, last).join('\n') + (last < end ? '\n…' : '');
+}
+
+function originalLines(localPath: string | undefined, start: number, end: number): string | undefined {
+  if (!localPath) return undefined;
+  try {
+    return lines(readFileSync(localPath, 'utf8'), start, end);
+  } catch {
+    return undefined; // the indexed folder moved or is on another machine
+  }
 }
 
 export function loadConfig(root: string): MemocheckConfig {
@@ -53,6 +72,7 @@ export async function review(opts: ReviewOptions): Promise<ReviewReport> {
   };
   const store = await openStore(opts.index);
   const findings: Finding[] = [];
+  const excerpts: Excerpt[] = [];
   const skipped: { path: string; reason: string }[] = [];
   let acceptedCount = 0;
   try {
@@ -74,8 +94,12 @@ export async function review(opts: ReviewOptions): Promise<ReviewReport> {
           let touchesAdded = false;
           for (let line = m.startLine; line <= m.endLine && !touchesAdded; line++) touchesAdded = f.added.has(line);
           if (!touchesAdded || ignoredRepos.has(m.source.repo)) continue;
-          if (accepted.has(m.fingerprint)) { acceptedCount++; continue; }
+          if (accepted.has(m.fingerprint)) {
+            acceptedCount++;
+            if (!opts.keepAccepted) continue;
+          }
           findings.push({ ...m, file: f.path, verdict: verdictFor(projectLicense, m.source.license, config) });
+          excerpts.push({ copy: lines(text, m.startLine, m.endLine), original: originalLines(m.source.localPath, m.source.startLine, m.source.endLine) });
         }
       }
     } finally {
@@ -84,7 +108,7 @@ export async function review(opts: ReviewOptions): Promise<ReviewReport> {
   } finally {
     await store.close();
   }
-  return { findings, accepted: acceptedCount, projectLicense, files: files.length, skipped };
+  return { findings, accepted: acceptedCount, projectLicense, files: files.length, skipped, excerpts };
 }
 
 export function registerReview(program: Command): void {
@@ -94,11 +118,17 @@ export function registerReview(program: Command): void {
     .option('--range <A..B>', 'review what commits A..B add (CI, pull requests)')
     .addOption(new Option('--index <path>', 'index directory or postgres:// URL').env('MEMOCHECK_INDEX').makeOptionMandatory())
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
-    .action(async (o: { staged?: boolean; range?: string; index: string; format: Format }) => {
+    .option('--output <file>', 'write the report to a file instead of standard output')
+    .action(async (o: { staged?: boolean; range?: string; index: string; format: Format; output?: string }) => {
       if (!!o.staged === !!o.range) throw new UserError('review: give exactly one of --staged or --range A..B');
       const target: ReviewTarget = o.staged ? { kind: 'staged' } : parseRange(o.range!);
       const report = await review({ cwd: process.cwd(), index: o.index, target });
-      console.log(render(o.format, report));
+      const out = render(o.format, report);
+      if (o.output) {
+        writeFileSync(o.output, out.endsWith('\n') ? out : out + '\n');
+        const blocked = report.findings.filter((f) => f.verdict === 'block').length;
+        console.error(`memocheck review: ${report.findings.length} finding(s), ${blocked} blocking; report written to ${o.output}`);
+      } else console.log(out);
       for (const s of report.skipped ?? []) console.error(`memocheck review: skipped ${s.path}: ${s.reason}`);
       process.exitCode = report.findings.some((f) => f.verdict === 'block') ? 1 : 0;
     });

@@ -1,8 +1,9 @@
 // Review reporters: one function per format, findings + summary in, text out.
 import type { Finding } from '../../core/types';
 import { findingsJson } from '../output';
+import { renderHtml } from './html';
 
-export const FORMATS = ['text', 'json', 'markdown', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'sarif', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface ReviewReport {
@@ -13,6 +14,14 @@ export interface ReviewReport {
   files: number;
   /** changed files that could not be reviewed (do not parse) */
   skipped?: readonly { path: string; reason: string }[];
+  /** the copied and original lines of each finding (parallel to findings), for reports that show code */
+  excerpts?: readonly (Excerpt | undefined)[];
+}
+
+export interface Excerpt {
+  copy: string;
+  /** undefined when the original is not on this machine */
+  original?: string;
 }
 
 const VERDICT_TEXT: Record<Finding['verdict'], string> = {
@@ -103,6 +112,7 @@ export function render(format: Format, r: ReviewReport): string {
     case 'json': return renderJson(r);
     case 'markdown': return renderMarkdown(r);
     case 'sarif': return renderSarif(r);
+    case 'html': return renderHtml(r, { generated: new Date() });
     default: return renderText(r);
   }
 }

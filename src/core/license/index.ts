@@ -6,3 +6,4 @@ export * from './text';
 export * from './metadata';
 export * from './debian';
 export * from './header';
+export * from './copyright';
