@@ -83,7 +83,7 @@ fi
 if [ "$MODE" = --bench ]; then
   echo bench > "$WORK/suites"
   set +e
-  node "$ROOT/.ci/run-tests.js" "http://127.0.0.1:$PORT" "$WS" "$ROOT" "$ROOT/out/bench-extension/index.js"
+  TEST_TIMEOUT_MS="${TEST_TIMEOUT_MS:-1800000}" node "$ROOT/.ci/run-tests.js" "http://127.0.0.1:$PORT" "$WS" "$ROOT" "$ROOT/out/bench-extension/index.js"
   RC=$?
   exit $RC
 fi
