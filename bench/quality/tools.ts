@@ -124,7 +124,7 @@ const JSCPD_FORMATS: Record<string, string[]> = {
 
 export async function runJscpd(truth: Truth, minTokens: number, minLines: number, log: (s: string) => void): Promise<ToolRun> {
   const started = Date.now();
-  const { detectClones } = await import('jscpd');
+  const { detectClones } = require('jscpd') as typeof import('jscpd');
   const idx = indexedFiles(truth);
   const ws = workspaceFiles(truth);
   const repoOf = new Map(idx.map((f) => [f.abs, f]));
@@ -133,12 +133,23 @@ export async function runJscpd(truth: Truth, minTokens: number, minLines: number
   const formats = languages.map((l) => (l === 'csharp' ? 'csharp' : l));
   const tmp = path.join(ROOT, '.cache', 'quality', truth.config.name, 'jscpd-out');
   mkdirSync(tmp, { recursive: true });
-  const clones = await detectClones({
-    path: [...truth.indexed.map((r) => path.join(ROOT, r.dir)), workspaceDir(truth)],
-    minTokens, minLines, silent: true, reporters: [], absolute: true, gitignore: false, output: tmp,
-    format: formats, formatsExts: Object.fromEntries(languages.map((l) => [l, JSCPD_FORMATS[l]!])),
-    maxSize: '512kb',
-  } as never);
+  // jscpd reports a repeated fragment against its first occurrence only, and the standalone and embedded
+  // versions of a copy repeat each other: so standalone copies (+ negatives) and embedded copies go in
+  // separate runs, each together with the indexed repos
+  const wsDir = workspaceDir(truth);
+  const groups = [
+    [...truth.copies.filter((c) => c.placement === 'standalone').map((c) => c.file), ...truth.negatives.map((n) => n.file)],
+    truth.copies.filter((c) => c.placement === 'embedded').map((c) => c.file),
+  ];
+  const clones = [];
+  for (const group of groups) {
+    clones.push(...await detectClones({
+      path: [...truth.indexed.map((r) => path.join(ROOT, r.dir)), ...group.map((f) => path.join(wsDir, f))],
+      minTokens, minLines, silent: true, reporters: [], absolute: true, gitignore: false, output: tmp,
+      format: formats, formatsExts: Object.fromEntries(languages.map((l) => [l, JSCPD_FORMATS[l]!])),
+      maxSize: '512kb',
+    } as never));
+  }
   const findings: ToolFinding[] = [];
   for (const c of clones) {
     const a = path.resolve(c.duplicationA.sourceId), b = path.resolve(c.duplicationB.sourceId);
