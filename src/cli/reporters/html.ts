@@ -22,7 +22,7 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e5e5;
 th{background:#f6f6f6}td.num{text-align:right;font-variant-numeric:tabular-nums}td.nowrap{white-space:nowrap}
 .verdict{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}
 .v-block{background:#c62828}.v-attribution{background:#e65100}.v-unknown{background:#616161}.v-ok{background:#2e7d32}
-.code{display:grid;grid-template-columns:1fr 1fr;gap:8px}.code pre{margin:4px 0;padding:8px;background:#f7f7f7;border:1px solid #e3e3e3;overflow:auto;max-height:360px;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
+.code{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:8px;max-width:60vw}.code pre{margin:4px 0;padding:8px;background:#f7f7f7;border:1px solid #e3e3e3;overflow:auto;max-height:360px;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
 .code h3{font-size:12px;margin:4px 0;color:#555}
 .filters label{margin-right:12px}
 body.hide-block tr.f-block,body.hide-attribution tr.f-attribution,body.hide-unknown tr.f-unknown,body.hide-ok tr.f-ok{display:none}
@@ -83,7 +83,7 @@ export function similarityHistogram(findings: readonly Finding[]): string {
   }
   const totals = Array.from({ length: bins }, (_, b) => counts.reduce((s, c) => s + c[b]!, 0));
   const max = Math.max(1, ...totals);
-  const left = 32, barW = 34, gap = 4, plotH = 140, top = 10, w = left + bins * (barW + gap) + 10, h = top + plotH + 60;
+  const left = 32, barW = 34, gap = 4, plotH = 140, top = 20, w = left + bins * (barW + gap) + 10, h = top + plotH + 60;
   const parts: string[] = [
     `<line x1="${left}" y1="${top + plotH}" x2="${w - 6}" y2="${top + plotH}" stroke="#999"/>`,
     `<text x="${left - 6}" y="${top + 10}" text-anchor="end">${max}</text>`,
@@ -142,7 +142,7 @@ export function renderHtml(r: ReviewReport, opts: { title?: string; generated?: 
       `<td><span class="verdict v-${f.verdict}">${escapeHtml(f.verdict)}</span></td>` +
       `<td class="nowrap">${escapeHtml(f.file)}:${f.startLine}–${f.endLine}</td>` +
       `<td>${source}${f.source.commit ? ` <span class="muted">@${escapeHtml(f.source.commit.slice(0, 10))}</span>` : ''}</td>` +
-      `<td>${escapeHtml(f.source.license)}</td>` +
+      `<td class="nowrap">${escapeHtml(f.source.license)}</td>` +
       `<td class="num">${(f.similarity * 100).toFixed(0)}%</td><td>${escapeHtml(f.kind)}</td>` +
       `<td><details><summary>compare</summary><div class="code">${codeBlock(`${f.file}:${f.startLine}-${f.endLine}`, ex?.copy)}` +
       `${codeBlock(`original ${where(f)}`, ex?.original)}</div><p class="muted">fingerprint <code>${escapeHtml(f.fingerprint)}</code></p></details></td></tr>`;

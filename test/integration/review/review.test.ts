@@ -1,9 +1,9 @@
 // `memocheck review`, `accept` and `notices` end to end, through the built CLI and the installed git hook, in
 // real git repositories made here. The originals are real: GNU bc (GPL, Debian source package) and lodash
 // (MIT, pinned devDependency); the copies are renamed at test time.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeModule, requireBuild } from '../../helpers/cli';
 import { extractFunction, renamed } from '../../helpers/copies';
@@ -28,6 +28,9 @@ function reviewJson(repo: string, ...args: string[]): { code: number; report: Js
   assert.ok(r.code === 0 || r.code === 1, `review failed (${r.code}): ${r.stderr}`);
   return { code: r.code, report: JSON.parse(r.stdout), stderr: r.stderr };
 }
+
+// MEMOCHECK_KEEP_TMP=1 keeps the repositories (and the report screenshot) for a look
+after(() => { if (!process.env.MEMOCHECK_KEEP_TMP) rmSync(work, { recursive: true, force: true }); });
 
 before(async () => {
   requireBuild();
