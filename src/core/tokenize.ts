@@ -20,6 +20,8 @@ interface TypeTables {
   codes: Uint32Array;
   /** 0 none, 1 function, 2 class */
   unitKinds: Uint8Array;
+  /** raw hash of anonymous tokens (their text is their type name), -1 when it must be computed */
+  rawConst: Int32Array;
 }
 
 const tableCache = new WeakMap<Language, Map<LanguageId, TypeTables>>();
@@ -30,7 +32,7 @@ function tablesFor(language: Language, id: LanguageId): TypeTables {
   let t = perId.get(id);
   if (t) return t;
   const n = language.nodeTypeCount;
-  t = { classes: new Uint8Array(n + 1), codes: new Uint32Array(n + 1), unitKinds: new Uint8Array(n + 1) };
+  t = { classes: new Uint8Array(n + 1), codes: new Uint32Array(n + 1), unitKinds: new Uint8Array(n + 1), rawConst: new Int32Array(n + 1).fill(-1) };
   for (let i = 0; i <= n; i++) {
     const name = language.nodeTypeForId(i) ?? '';
     const named = name !== '' && language.nodeTypeIsNamed(i);
@@ -42,6 +44,8 @@ function tablesFor(language: Language, id: LanguageId): TypeTables {
       : plainCode(name);
     const uk = named ? unitKindOf(name, id) : undefined;
     t.unitKinds[i] = uk === 'function' ? 1 : uk === 'class' ? 2 : 0;
+    // anonymous tokens are spelled as their type name (PHP matches keywords case-insensitively: hash its text)
+    if (!named && name !== '' && id !== 'php') t.rawConst[i] = raw16(name);
   }
   perId.set(id, t);
   return t;
@@ -112,7 +116,8 @@ export function tokenizeTree(tree: Tree, text: string, language: Language, id: L
         } else {
           if (uk) open.pop();
           const s = cursor.startIndex, e = cursor.endIndex;
-          if (e > s) cols.push(t.codes[typeId]!, raw16(text.slice(s, e)), s, e);
+          const rc = t.rawConst[typeId]!;
+          if (e > s) cols.push(t.codes[typeId]!, rc >= 0 ? rc : raw16(text.slice(s, e)), s, e);
         }
       } else if (cls !== TokenClass.Comment) {
         const s = cursor.startIndex, e = cursor.endIndex;
