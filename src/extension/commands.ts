@@ -193,7 +193,7 @@ export const COMMANDS: Record<string, CommandFactory> = {
       if (typeof justification !== 'string') {
         justification = await vscode.window.showInputBox({
           title: `Accept the match with ${sourceLabel(finding.source)} (${finding.source.license})`,
-          prompt: 'Why is this acceptable? (recorded in .memocheck/accepted.json for review)',
+          prompt: 'Why is this acceptable? (recorded in the committed .memocheck-accepted.json, as `memocheck accept` does)',
           validateInput: v => (v.trim().length < 5 ? 'Write a justification (at least 5 characters)' : undefined),
         });
         if (justification === undefined) return undefined;

@@ -1,5 +1,6 @@
 // Composition root. Activation only wires listeners and views; the engine worker starts on first use.
 import * as vscode from 'vscode';
+import { CONFIG_FILE } from '../core/policy';
 import { DocumentChecker } from './checker';
 import { FindingActions, RegionContentProvider } from './codeActions';
 import { registerCommands } from './commands';
@@ -46,6 +47,12 @@ async function doActivate(context: vscode.ExtensionContext): Promise<MemoCheckAp
     vscode.workspace.registerTextDocumentContentProvider(RegionContentProvider.scheme, new RegionContentProvider()),
     vscode.window.registerTreeDataProvider('memocheck.findings', tree),
     vscode.window.registerWebviewPanelSerializer(ReportPanel.viewType, { deserializeWebviewPanel: async panel => void (await ReportPanel.revive(panel, c)) }),
+    // the project's policy (.memocheck.json) decides verdicts in the worker: reconfigure when it changes
+    ...(() => {
+      const w = vscode.workspace.createFileSystemWatcher(`**/${CONFIG_FILE}`);
+      const again = () => void c.configureEngine().then(() => checker.checkAllOpen(), e => c.reportError(CONFIG_FILE, e));
+      return [w, w.onDidChange(again), w.onDidCreate(again), w.onDidDelete(again)];
+    })(),
     vscode.workspace.onDidChangeConfiguration(async e => {
       if (!e.affectsConfiguration(Config.section)) return;
       if (Config.engineKeys.some(k => e.affectsConfiguration(k))) {

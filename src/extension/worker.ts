@@ -1,13 +1,14 @@
 // The engine worker (dist/extension-worker.js): opens the index and answers scan, index and management
 // requests, so parsing, fingerprinting and lookups never run on the extension host's main thread.
 // One request = one AbortController; the client cancels superseded or user-cancelled work.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import type { Finding, MatchOptions } from '../core/types';
 import { UserError, type IndexStore } from '../index/store';
 import { indexRepository, openStore, Scanner } from '../node/engine';
-import { detectLicense, verdictFor } from '../node/licensing';
+import { CONFIG_FILE, parseConfig, verdictFor, type Policy } from '../core/policy';
+import { detectLicense } from '../node/licensing';
 import type { FromWorker, Progress, Request, Results, ToWorker } from './protocol';
 
 if (!parentPort) throw new Error('extension-worker must run in a worker thread');
@@ -17,6 +18,8 @@ let location = '';
 let options: Partial<MatchOptions> = {};
 /** the workspace's own licence, for verdicts (a GPL project may reuse GPL code) */
 let projectLicense: string | undefined;
+/** the project's licence policy from its committed .memocheck.json (allowed, denied, projectLicense) */
+let policy: Policy = {};
 let store: Promise<IndexStore> | undefined;
 let scanner: Promise<Scanner | undefined> | undefined;
 const running = new Map<number, AbortController>();
@@ -70,13 +73,19 @@ async function handle(req: Request, signal: AbortSignal, progress: (p: Progress)
       options = req.options;
       projectLicense = req.projectRoot ? (await detectLicense(req.projectRoot)).license : undefined;
       if (projectLicense === 'unknown') projectLicense = undefined;
+      policy = {};
+      const config = req.projectRoot ? path.join(req.projectRoot, CONFIG_FILE) : undefined;
+      if (config && existsSync(config)) {
+        const c = parseConfig(readFileSync(config, 'utf8'), config); // a broken file: the error names it
+        policy = { ...(c.projectLicense ? { projectLicense: c.projectLicense } : {}), ...(c.allowed ? { allowed: c.allowed } : {}), ...(c.denied ? { denied: c.denied } : {}) };
+      }
       return { location };
     }
     case 'scanText': {
       const s = await getScanner();
       if (!s) return [];
       const matches = await s.scanText(req.text, req.language, req.file, signal);
-      return matches.map((m): Finding => ({ ...m, file: req.file, verdict: verdictFor(projectLicense, m.source.license) }));
+      return matches.map((m): Finding => ({ ...m, file: req.file, verdict: verdictFor(projectLicense, m.source.license, policy) }));
     }
     case 'scanPaths': {
       const s = await getScanner();
@@ -88,7 +97,9 @@ async function handle(req: Request, signal: AbortSignal, progress: (p: Progress)
           ...(projectLicense ? { projectLicense } : {}),
           onProgress: (done, total, file) => { files = done; progress({ done, total, file }); },
         });
-        return { ...r, cancelled: signal.aborted };
+        // verdicts under the project's policy, as `memocheck review` gives them
+        const findings = r.findings.map(f => ({ ...f, verdict: verdictFor(projectLicense, f.source.license, policy) }));
+        return { ...r, findings, cancelled: signal.aborted };
       } catch (e) {
         if (signal.aborted) return { findings: [], files, skipped: [], cancelled: true };
         throw e;

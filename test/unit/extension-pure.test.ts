@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../../src/core/types';
 import { insertedRange, isLargeInsertion, overlapsAny, shiftRanges } from '../../src/extension/insertions';
-import { emptyAccepted, parseAccepted, serializeAccepted, withAccepted } from '../../src/extension/accepted';
+import { acceptanceFor, addAcceptance } from '../../src/extension/accepted';
+import { acceptedFingerprints, parseAccepted } from '../../src/core/policy';
 import { attributionNotice, findingMessage, originalWebUrl } from '../../src/extension/format';
 import { escapeHtml, jsonForScript, toHtml, toJson, toSarif } from '../../src/extension/report';
 
@@ -39,25 +40,31 @@ test('tracked insertions follow later edits', () => {
   assert.equal(overlapsAny(r, 22, 30), false);
 });
 
-test('accepted.json round-trips, is keyed by fingerprint and sorted for reviewable diffs', () => {
+test('accepting writes the record `memocheck accept` writes, keyed by fingerprint, keeping other records', () => {
   const at = new Date('2025-01-02T03:04:05Z');
-  let a = withAccepted(emptyAccepted(), finding, 'src/a.js', 'vendored with notice', at, 'dev');
-  a = withAccepted(a, { ...finding, fingerprint: '000first' }, 'src/b.js', 'ok', at);
-  const text = serializeAccepted(a);
-  assert.deepEqual(Object.keys(JSON.parse(text).accepted), ['000first', 'abc123']);
-  assert.ok(text.endsWith('\n'));
-  const back = parseAccepted(text, 'x/accepted.json');
-  assert.equal(back.accepted.abc123?.justification, 'vendored with notice');
-  assert.equal(back.accepted.abc123?.acceptedBy, 'dev');
-  assert.deepEqual(back.accepted.abc123?.source, { repo: 'lodash', path: 'debounce.js', startLine: 66, endLine: 96, license: 'MIT' });
+  const rec = acceptanceFor(finding, 'src/a.js', 'vendored with notice', 'Dev', at);
+  assert.deepEqual(rec, {
+    fingerprint: 'abc123', justification: 'vendored with notice', author: 'Dev', date: '2025-01-02T03:04:05.000Z', file: 'src/a.js',
+    source: 'lodash/debounce.js:66-96', license: 'MIT', repo: 'lodash', verdict: 'attribution', url: 'https://github.com/lodash/lodash.git', commit: '0123456789abcdef',
+  });
+  const first = addAcceptance(undefined, rec, 'f.json');
+  assert.equal(first.added, true);
+  // a file written by the CLI, with its own extra keys, keeps them
+  const cli = JSON.stringify({ $schema: 'x', accepted: [{ fingerprint: 'zz99', justification: 'ok', author: 'A', date: '2024-01-01T00:00:00Z', copyright: ['(c) X'] }] });
+  const merged = addAcceptance(cli, rec, 'f.json');
+  const doc = JSON.parse(merged.text);
+  assert.equal(doc.$schema, 'x');
+  assert.deepEqual(doc.accepted[0].copyright, ['(c) X']);
+  assert.deepEqual([...acceptedFingerprints(parseAccepted(merged.text))].sort(), ['abc123', 'zz99']);
+  assert.equal(addAcceptance(merged.text, rec, 'f.json').added, false, 'no duplicate');
 });
 
-test('a broken accepted.json is a one-line error naming the file', () => {
-  assert.throws(() => parseAccepted('{oops', '/ws/.memocheck/accepted.json'), /^Error: \/ws\/\.memocheck\/accepted\.json: not valid JSON/);
-  assert.throws(() => parseAccepted('{"version":1,"accepted":[]}', 'f.json'), /f\.json: expected/);
-  assert.throws(() => parseAccepted('{"version":9,"accepted":{}}', 'f.json'), /f\.json: unsupported version 9/);
-  for (const bad of ['{oops', '[]', '{"version":9,"accepted":{}}']) {
-    try { parseAccepted(bad, 'f.json'); } catch (e) { assert.equal((e as Error).message.includes('\n'), false); }
+test('a broken accepted file is a one-line error naming the file', () => {
+  const rec = acceptanceFor(finding, 'src/a.js', 'x', 'Dev', new Date());
+  assert.throws(() => addAcceptance('{oops', rec, '/ws/.memocheck-accepted.json'), /^Error: \/ws\/\.memocheck-accepted\.json: invalid JSON/);
+  assert.throws(() => addAcceptance('{"accepted":{}}', rec, 'f.json'), /f\.json: expected/);
+  for (const bad of ['{oops', '[]', '{"accepted":[{}]}']) {
+    assert.throws(() => addAcceptance(bad, rec, 'f.json'), (e: Error) => !e.message.includes('\n') && e.message.startsWith('f.json'));
   }
 });
 

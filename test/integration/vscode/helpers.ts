@@ -72,7 +72,7 @@ export async function closeAll(): Promise<void> {
 /** Puts the workspace back: no accepted findings, no ignored repositories, no open editors. */
 export async function resetWorkspace(a: MemoCheckApi): Promise<void> {
   await closeAll();
-  fs.rmSync(path.join(fixture().ws, '.memocheck'), { recursive: true, force: true });
+  fs.rmSync(path.join(fixture().ws, '.memocheck-accepted.json'), { force: true });
   await a.ctx.accepted.load();
   const cfg = vscode.workspace.getConfiguration('memocheck');
   if (cfg.inspect('ignoredRepositories')?.workspaceValue !== undefined) await cfg.update('ignoredRepositories', undefined, vscode.ConfigurationTarget.Workspace);

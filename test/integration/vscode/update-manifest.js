@@ -97,7 +97,7 @@ const capabilities = {
   },
 };
 
-const activationEvents = [...LANGS.map(l => `onLanguage:${l}`), 'onWebviewPanel:memocheck.report', 'workspaceContains:.memocheck/accepted.json'];
+const activationEvents = [...LANGS.map(l => `onLanguage:${l}`), 'onWebviewPanel:memocheck.report', 'workspaceContains:.memocheck.json', 'workspaceContains:.memocheck-accepted.json'];
 
 const scripts = {
   package: 'node esbuild.mjs --production && vsce package --no-dependencies --skip-license --out out/memocheck.vsix',
