@@ -82,7 +82,7 @@ END $$;
   },
   {
     version: 2,
-    name: 'partition band keys by hash of key; BRIN indexes for deleting a repository by unit-id range',
+    name: 'partition band keys by hash of key (hash index per partition); BRIN indexes for deleting a repository by unit-id range',
     sql: `
 ALTER TABLE ${SCHEMA}.bands RENAME TO bands_v1;
 ALTER INDEX ${SCHEMA}.bands_key RENAME TO bands_v1_key;
@@ -91,13 +91,25 @@ ${Array.from({ length: BAND_PARTITIONS }, (_, i) =>
   `CREATE TABLE ${SCHEMA}.bands_p${String(i).padStart(2, '0')} PARTITION OF ${SCHEMA}.bands FOR VALUES WITH (MODULUS ${BAND_PARTITIONS}, REMAINDER ${i});`).join('\n')}
 INSERT INTO ${SCHEMA}.bands SELECT key, unit_id FROM ${SCHEMA}.bands_v1 ORDER BY unit_id;
 DROP TABLE ${SCHEMA}.bands_v1;
-CREATE INDEX bands_key ON ${SCHEMA}.bands (key, unit_id);
+-- Equality probes only: a hash index reads one bucket page per key where a btree descends 3 levels.
+CREATE INDEX bands_key ON ${SCHEMA}.bands USING hash (key);
 -- Units are appended in id order, so a block range index finds a repository's rows cheaply.
 CREATE INDEX bands_unit ON ${SCHEMA}.bands USING brin (unit_id) WITH (autosummarize = on);
 CREATE INDEX repo_shingles_repo ON ${SCHEMA}.repo_shingles USING brin (repo_id) WITH (autosummarize = on);
 `,
   },
 ];
+
+/** partition table of band-key partition i */
+export const bandPartition = (i: number): string => `${SCHEMA}.bands_p${String(i).padStart(2, '0')}`;
+
+/**
+ * Which hash partition PostgreSQL puts an int4 key in, as SQL over `key`: the row hash is
+ * hash_combine64(0, hashint4extended(key, HASH_PARTITION_SEED)) = h + 0x49a0f4dd15e5a8e3, and for a modulus
+ * of 16 only its low 4 bits matter (the constant's are 3). Verified against satisfies_hash_partition()
+ * before use (see PgStore.routing); if a server computes it differently, lookups use the parent table.
+ */
+export const PARTITION_OF_KEY_SQL = `(((hashint4extended(key, 8816678312871386365) & 15) + 3)::int & 15)`;
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -12,7 +12,7 @@ import {
   type RepoSummary, type UnitRecord,
 } from '../store';
 import { copyBytea, copyText, decodeExtra, decodeTokens, encodeExtra, encodeTokens } from './codec';
-import { LATEST_VERSION, SCHEMA, migrate, schemaVersion, type MigrateResult } from './migrations';
+import { BAND_PARTITIONS, LATEST_VERSION, PARTITION_OF_KEY_SQL, SCHEMA, bandPartition, migrate, schemaVersion, type MigrateResult } from './migrations';
 import { explain, parseTarget, type PgTarget } from './url';
 
 const S = SCHEMA;
@@ -61,6 +61,8 @@ const REPO_COLUMNS = 'name, root, url, commit, license, license_source, indexed_
 
 export class PgStore implements IndexStore {
   readonly location: string;
+
+  private routed: Promise<boolean> | undefined;
 
   private constructor(private readonly pool: pg.Pool, private readonly target: PgTarget) {
     this.location = target.location;
@@ -274,9 +276,14 @@ export class PgStore implements IndexStore {
       // one snapshot for the reader's lifetime: concurrent putRepo commits stay invisible to it
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const params = await this.requireSchema(c);
+      // checked in its own subtransaction: an error must not abort the reader's snapshot
+      await c.query('SAVEPOINT routing');
+      this.routed ??= routingWorks(c);
+      const routed = await this.routed;
+      await c.query('ROLLBACK TO SAVEPOINT routing');
       const counts = (await c.query<{ repos: number; units: string }>(
         `SELECT count(*)::int AS repos, coalesce(sum(units), 0)::bigint AS units FROM ${S}.repos`)).rows[0]!;
-      return new PgReader(c, this.target, params, counts.repos, Number(counts.units));
+      return new PgReader(c, this.target, params, counts.repos, Number(counts.units), routed);
     } catch (e) {
       await c.query('ROLLBACK').catch(() => undefined);
       c.release();
@@ -288,6 +295,31 @@ export class PgStore implements IndexStore {
     await this.pool.end();
   }
 }
+
+/** Does PARTITION_OF_KEY_SQL agree with the server's own hash partitioning of the band table? */
+async function routingWorks(c: pg.ClientBase): Promise<boolean> {
+  try {
+    const r = await c.query<{ ok: boolean; parts: number }>(
+      `SELECT (SELECT bool_and(satisfies_hash_partition('${S}.bands'::regclass, ${BAND_PARTITIONS}, ${PARTITION_OF_KEY_SQL}, key))
+                 FROM (SELECT ((g * 7919) % 2147483647)::int4 AS key FROM generate_series(-300000::int8, 300000::int8, 997) g) k) AS ok,
+              (SELECT count(*)::int FROM pg_inherits WHERE inhparent = '${S}.bands'::regclass) AS parts`);
+    return r.rows[0]?.ok === true && r.rows[0].parts === BAND_PARTITIONS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Band-key lookup SQL. Against the parent table every partition would probe all keys (= ANY does not
+ * split the array per partition), so the keys are routed: each partition gets only its own keys.
+ */
+const LOOKUP_ROUTED = `WITH k AS MATERIALIZED (SELECT key, ${PARTITION_OF_KEY_SQL} AS p FROM unnest($1::int4[]) AS key)
+SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $2 THEN array_agg(unit_id ORDER BY unit_id) END AS ids FROM (
+${Array.from({ length: BAND_PARTITIONS }, (_, i) =>
+  `  SELECT key, unit_id FROM ${bandPartition(i)} WHERE key = ANY(ARRAY(SELECT key FROM k WHERE p = ${i}))`).join('\n  UNION ALL\n')}
+) s GROUP BY key`;
+const LOOKUP_PARENT = `SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $2 THEN array_agg(unit_id ORDER BY unit_id) END AS ids
+FROM ${S}.bands WHERE key = ANY($1::int4[]) GROUP BY key`;
 
 function checkFile(f: IndexedFile, params: FingerprintParams, repo: string, seen: Set<string>): void {
   const where = `${repo}/${f.path}`;
@@ -387,6 +419,7 @@ class PgReader implements IndexReader {
     readonly params: FingerprintParams,
     readonly repoCount: number,
     readonly unitCount: number,
+    private readonly routed: boolean,
   ) {}
 
   private async q<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
@@ -404,9 +437,7 @@ class PgReader implements IndexReader {
     if (keys.length === 0) return { postings, skipped: 0 };
     const unique = Array.from(new Set(int4Array(keys)));
     // one round trip; ubiquitous keys come back as a count only
-    const r = await this.q<{ key: number; n: number; ids: number[] | null }>(
-      `SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $2 THEN array_agg(unit_id ORDER BY unit_id) END AS ids
-       FROM ${S}.bands WHERE key = ANY($1::int4[]) GROUP BY key`, [unique, maxPostings]);
+    const r = await this.q<{ key: number; n: number; ids: number[] | null }>(this.routed ? LOOKUP_ROUTED : LOOKUP_PARENT, [unique, maxPostings]);
     const byKey = new Map<number, Uint32Array | null>();
     for (const row of r.rows) byKey.set(row.key, row.ids ? Uint32Array.from(row.ids) : null);
     let skipped = 0;

@@ -38,6 +38,7 @@ describe('PgStore: bulk load and read back', () => {
 
       const reader = await store.openReader();
       try {
+        assert.equal((reader as unknown as { routed: boolean }).routed, true, 'lookups are routed to partitions');
         assert.equal(reader.repoCount, 1);
         assert.equal(reader.unitCount, 363);
         const odd = files[30]!;
@@ -72,6 +73,18 @@ describe('PgStore: bulk load and read back', () => {
       } finally {
         await reader.close();
       }
+
+      // the client-side routing formula agrees with where PostgreSQL put every row
+      const { PARTITION_OF_KEY_SQL } = await import('../../../src/index/postgres/migrations');
+      const c = new pg.Client({ connectionString: (store as unknown as { target: { connectionString: string } }).target.connectionString });
+      await c.connect();
+      const misrouted = await c.query(`SELECT count(*)::int AS n, count(DISTINCT tableoid)::int AS parts FROM memocheck.bands
+        WHERE tableoid <> ('memocheck.bands_p' || lpad(${PARTITION_OF_KEY_SQL}::text, 2, '0'))::regclass OR true`);
+      const wrong = await c.query(`SELECT count(*)::int AS n FROM memocheck.bands
+        WHERE tableoid <> ('memocheck.bands_p' || lpad(${PARTITION_OF_KEY_SQL}::text, 2, '0'))::regclass`);
+      await c.end();
+      assert.equal(misrouted.rows[0].parts, 16, 'the keys span all partitions');
+      assert.equal(wrong.rows[0].n, 0);
 
       const prev = await store.previousFiles('alpha');
       assert.equal(prev.size, 32);
