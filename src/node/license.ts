@@ -3,8 +3,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  buildLicenseCorpus, debianMainLicense, debianStanzaFor, isManifest, licensesOf, matchLicenseText,
-  noticeLicenses, parseDebianCopyright, parseManifest, spdxHeader, UNKNOWN,
+  buildLicenseCorpus, debianMainLicense, debianStanzaFor, isManifest, licenseSection, licensesOf, matchLicenseText,
+  noticeLicenses, parseDebianCopyright, parseManifest, projectLicenseFromSections, spdxHeader, UNKNOWN,
   type DebianCopyright, type LicenseCorpus, type LicenseText, type TextMatch,
 } from '../core/license';
 
@@ -88,6 +88,11 @@ interface Found {
   confidence: number;
 }
 
+/** Marker in the header notices: the source headers offer the licences as alternatives. */
+const CHOICE = 'choice';
+// "under the terms of either: * the LGPL ... or * the GPL ..." (GNU Nettle); not "either version 2 of the License"
+const HEADER_CHOICE = /\b(?:terms of|under) either\b(?!\s+version)|\bdual[- ]licen[cs]ed\b|\bor both in parallel\b/i;
+
 const BARE_LICENSE_FILE = /^(licen[cs]e|copying|unlicense|mit-license)(\.(md|txt|rst|markdown|adoc|html))?$/i;
 const DUAL = /dual[- ]licen[cs]ed|dual licen[cs]e|at your (option|choice)|under either\b|terms of either\b/i;
 
@@ -98,7 +103,10 @@ async function fromTexts(dir: string, names: string[], notices: () => Promise<Se
     if (/^copyright$/i.test(name) && names.includes('debian')) continue;
     const text = await readText(path.join(dir, name));
     if (!text) continue;
-    const match = matchLicense(text);
+    // "X is available under the following license" + several licence sections: the project's terms are
+    // the named one (the rest covers portions); read from the file's wording, so never high confidence
+    const stated = BARE_LICENSE_FILE.test(name) ? projectLicenseFromSections(text, matchLicense) : undefined;
+    const match = stated ? { ...stated, confidence: Math.min(stated.confidence, 0.75) } : matchLicense(text);
     if (match.license !== UNKNOWN) results.push({ file: name, match });
     else if (BARE_LICENSE_FILE.test(name)) bareUnknown = true;
   }
@@ -124,10 +132,57 @@ async function fromTexts(dir: string, names: string[], notices: () => Promise<Se
   const readme = names.find((n) => /^readme/i.test(n));
   const readmeText = readme ? ((await readText(path.join(dir, readme))) ?? '') : '';
   // LICENSE-MIT + LICENSE-APACHE (the Rust convention) or a README that says so: alternatives.
-  const alternatives = pool.every((r) => /^licen[cs]e[-_][a-z0-9.-]+?(\.(md|txt))?$/i.test(r.file)) || DUAL.test(readmeText);
+  const alternatives = pool.every((r) => /^licen[cs]e[-_][a-z0-9.-]+?(\.(md|txt))?$/i.test(r.file)) || DUAL.test(readmeText) ||
+    (await notices()).has(CHOICE);
   const joined = licenses.map((d) => (/\s/.test(d) ? `(${d})` : d)).join(alternatives ? ' OR ' : ' AND ');
   // Combining texts by file names or README wording is a heuristic: never high confidence.
   return { license: joined, source, confidence: Math.min(confidence, alternatives ? 0.75 : 0.6) };
+}
+
+/**
+ * No licence file: a "License" section of the README (or doc/readme.html, where Lua keeps it) that
+ * reproduces a licence text. Weaker evidence than a licence file: never high confidence.
+ */
+async function fromReadmeSection(dir: string, names: string[]): Promise<Found | undefined> {
+  if (names.some((n) => BARE_LICENSE_FILE.test(n))) return undefined;
+  const candidates = names.filter((n) => /^readme/i.test(n)).map((n) => n);
+  for (const docDir of ['doc', 'docs']) {
+    if (!names.includes(docDir)) continue;
+    try {
+      for (const n of await fs.readdir(path.join(dir, docDir))) if (/^readme/i.test(n)) candidates.push(`${docDir}/${n}`);
+    } catch { /* not a folder */ }
+  }
+  for (const name of candidates) {
+    const text = await readText(path.join(dir, name));
+    const section = text ? licenseSection(text) : undefined;
+    if (!section) continue;
+    const m = matchLicense(section);
+    if (m.license !== UNKNOWN && m.method === 'text') return { license: m.license, source: `${name} (License section)`, confidence: Math.min(m.confidence, 0.7) };
+  }
+  return undefined;
+}
+
+// a sentence that grants terms, as opposed to one that lists the licence files shipped
+const GRANT = /\b(?:licen[cs]ed|released|distributed|available)\s+under\b/i;
+
+/**
+ * Licence files missing or not identifiable (prose pointing elsewhere): the README's own sentences that
+ * say what is "licensed under" which licence (libtasn1: the library LGPL-2.1+, the tools GPL-3.0+). Each
+ * part's terms apply: AND, unless the sentences offer a choice. Never high confidence.
+ */
+async function fromReadmeStatements(dir: string, names: string[]): Promise<Found | undefined> {
+  for (const name of names.filter((n) => /^readme/i.test(n)).sort()) {
+    const text = await readText(path.join(dir, name));
+    if (!text) continue;
+    const sentences = text.replace(/\s+/g, ' ').split(/(?<=[.;])\s+/).filter((x) => GRANT.test(x));
+    const found: string[] = [];
+    for (const sentence of sentences) for (const id of noticeLicenses(sentence)) if (!found.includes(id)) found.push(id);
+    if (found.length === 0) continue;
+    const choice = sentences.some((x) => HEADER_CHOICE.test(x));
+    const license = found.map((d) => (/\s/.test(d) ? `(${d})` : d)).join(choice ? ' OR ' : ' AND ');
+    return { license, source: `${name} (statements)`, confidence: 0.6 };
+  }
+  return undefined;
 }
 
 async function fromManifests(dir: string, names: string[]): Promise<Found | undefined> {
@@ -205,7 +260,9 @@ async function laterVersionNotice(dir: string, names: string[]): Promise<Set<str
     } catch {
       continue;
     }
-    for (const n of noticeLicenses(head)) found.add(n);
+    const named = noticeLicenses(head);
+    for (const n of named) found.add(n);
+    if (named.length > 1 && HEADER_CHOICE.test(head.replace(/\s+/g, ' '))) found.add(CHOICE);
   }
   return found;
 }
@@ -237,7 +294,9 @@ export async function detectRepoLicense(dir: string, opts: DetectOptions = {}): 
   const manifest = use.has('manifest') ? await fromManifests(dir, names) : undefined;
   let notices: Promise<Set<string>> | undefined;
   const headerNotices = () => (notices ??= laterVersionNotice(dir, names));
-  let text = use.has('text') ? await fromTexts(dir, names, headerNotices) : undefined;
+  let text = use.has('text')
+    ? await fromTexts(dir, names, headerNotices) ?? await fromReadmeSection(dir, names) ?? await fromReadmeStatements(dir, names)
+    : undefined;
   if (text) text = await upgradeOnlyToLater(text, await headerNotices());
   const debian = use.has('debian') && names.includes('debian') ? await readDebian(dir) : undefined;
 

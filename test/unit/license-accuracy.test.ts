@@ -59,10 +59,10 @@ test('licence detection accuracy on the labelled set', async () => {
     `precision of answers ${(100 * precision).toFixed(1)}%, wrong with high confidence: ${wrongHigh.length}`);
   for (const r of rows) console.log(`  miss: ${r}`);
   assert.deepEqual(wrongHigh, [], 'no wrong licence may be reported with high confidence');
-  // Measured 2025-06: 86 labelled, 78 correct, 6 unknown, 2 wrong with low confidence: accuracy 90.7%,
-  // precision of answers 97.5%. The issue's target (95% overall) is not reached yet: the misses are
-  // repositories whose terms are only stated in prose (lz4, libtasn1), outside licence files (lua) or mixed
-  // (libevent, xz-utils). A guess would raise accuracy and break "unknown, never guessed".
+  // Measured: 86 labelled, 82 correct, 3 unknown, 1 wrong with low confidence: accuracy 95.3%, precision of
+  // answers 98.8%. The misses: lz4 and xz-utils state mixed terms in prose only, pcre2's exemption has no
+  // SPDX text to match, less's own licence has no SPDX id (matched as its closest relative, below high
+  // confidence). A guess would raise accuracy and break "unknown, never guessed".
   assert.ok(precision >= 0.95, `precision ${(100 * precision).toFixed(1)}% < 95%`);
-  assert.ok(accuracy >= 0.9, `accuracy ${(100 * accuracy).toFixed(1)}% < 90%`);
+  assert.ok(accuracy >= 0.95, `accuracy ${(100 * accuracy).toFixed(1)}% < 95%`);
 });

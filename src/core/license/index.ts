@@ -7,3 +7,4 @@ export * from './metadata';
 export * from './debian';
 export * from './header';
 export * from './copyright';
+export * from './sections';

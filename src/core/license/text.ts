@@ -60,7 +60,19 @@ export function licenseWords(text: string): string[] {
       for (const part of word.split(' ')) out.push(part);
     }
   }
-  return withoutAppendix(out);
+  return withoutAppendix(holdersReplaced(out));
+}
+
+// SPDX templates mark the party named in the BSD-style disclaimers as replaceable ("PROVIDED BY THE
+// COPYRIGHT HOLDERS AND CONTRIBUTORS" or "BY THE AUTHOR"); one placeholder on both sides keeps that
+// wording from deciding between licence variants.
+const HOLDER = '(?:copyright (?:holders?|owners?)(?: (?:and|or) contributors)?|authors?(?: (?:and|or) contributors)?|regents(?: (?:and|or) contributors)?)';
+const HOLDER_PHRASES = [new RegExp(`\\bprovided by ${HOLDER} as is\\b`, 'g'), new RegExp(`\\bshall ${HOLDER} be liable\\b`, 'g')];
+
+function holdersReplaced(words: string[]): string[] {
+  let joined = words.join(' ');
+  joined = joined.replace(HOLDER_PHRASES[0]!, 'provided by holder as is').replace(HOLDER_PHRASES[1]!, 'shall holder be liable');
+  return joined ? joined.split(' ') : [];
 }
 
 /**
