@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { nodeModule, requireBuild } from '../../helpers/cli';
+import Ajv from 'ajv';
+import { nodeModule, requireBuild, ROOT } from '../../helpers/cli';
 import { extractFunction, renamed } from '../../helpers/copies';
 import { buildIndex, git, gitEnv, gitOk, memocheck, mitProject, ownCode, tmpDir } from './fixture';
 
@@ -81,6 +82,9 @@ describe('the installed pre-commit hook applies the licence policy', () => {
     assert.equal(a.license, f.source.license);
     assert.equal(a.source, `bc/lib/number.c:${bcLines.startLine}-${bcLines.endLine}`);
     assert.ok(a.copyright.some((c: string) => /Free Software Foundation/.test(c)), JSON.stringify(a.copyright));
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'memocheck-accepted.schema.json'), 'utf8'));
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    assert.ok(validate(recorded), JSON.stringify(validate.errors));
     // accepting again changes nothing
     const again = memocheck(repo, env, 'accept', f.fingerprint, '--reason', 'again', '--index', index);
     assert.equal(again.code, 0);
