@@ -9,7 +9,7 @@
 // Uses MEMOCHECK_PG_URL (a role that may CREATE DATABASE) or starts a durable throwaway cluster.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -88,6 +88,18 @@ const pct = (a: number[], q: number): number => { const s = [...a].sort((x, y) =
 interface Result {
   store: string; units: number; loadUnitsPerSec: number[]; loadMedian: number; bytes: number; bytesPerUnit: number;
   queryKeys: number; lookupP50: number; lookupP95: number; scanP50: number; scanP95: number; findings: number;
+  /** CPU per lookup: this process, and the PostgreSQL backend (from /proc; independent of machine load) */
+  lookupClientCpuMs: number; lookupServerCpuMs?: number; loadavg: number[];
+}
+
+/** user+system CPU ms of a local process (the PostgreSQL backend serving a connection) */
+function procCpuMs(pid: number): number | undefined {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks at USER_HZ=100
+  } catch {
+    return undefined;
+  }
 }
 
 async function measure(name: string, store: IndexStore, lodash: IndexedFile[], query: { doc: Tokenized; text: string }): Promise<Result> {
@@ -115,12 +127,21 @@ async function measure(name: string, store: IndexStore, lodash: IndexedFile[], q
   const keys = unitBandKeys(shingleHashes(codes, params.k), units, params);
   const reader = await store.openReader();
   const lookups: number[] = [];
+  const backend = (reader as unknown as { c?: { processID?: number } }).c?.processID;
+  let clientCpu = 0, serverCpu: number | undefined;
   try {
-    for (let i = 0; i < RUNS + 3; i++) {
+    for (let i = 0; i < 3; i++) await reader.lookup(keys, 400);
+    const s0 = backend ? procCpuMs(backend) : undefined;
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
       await reader.lookup(keys, 400);
-      if (i >= 3) lookups.push(performance.now() - t0);
+      lookups.push(performance.now() - t0);
     }
+    const c1 = process.cpuUsage(c0);
+    clientCpu = (c1.user + c1.system) / 1000 / RUNS;
+    const s1 = backend ? procCpuMs(backend) : undefined;
+    if (s0 !== undefined && s1 !== undefined) serverCpu = (s1 - s0) / RUNS;
   } finally {
     await reader.close();
   }
@@ -141,6 +162,8 @@ async function measure(name: string, store: IndexStore, lodash: IndexedFile[], q
     bytes: info.bytes, bytesPerUnit: Math.round(info.bytes / info.units), queryKeys: keys.length,
     lookupP50: +median(lookups).toFixed(1), lookupP95: +pct(lookups, 0.95).toFixed(1),
     scanP50: +median(scans).toFixed(1), scanP95: +pct(scans, 0.95).toFixed(1), findings,
+    lookupClientCpuMs: +clientCpu.toFixed(1), ...(serverCpu !== undefined ? { lookupServerCpuMs: +serverCpu.toFixed(1) } : {}),
+    loadavg: loadavg().map((x) => +x.toFixed(1)),
   };
 }
 
@@ -183,10 +206,11 @@ async function main(): Promise<void> {
     await admin.end();
     if (cluster) execFileSync('bash', [join(ROOT, 'scripts', 'pg-cluster.sh'), 'stop', cluster]);
   }
-  console.log('| store | units | bulk load (units/s, median) | bytes/unit | query keys | lookup p50 / p95 (ms) | scanText p50 / p95 (ms) | findings |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| store | units | bulk load (units/s, median) | bytes/unit | query keys | lookup p50 / p95 (ms) | lookup CPU client + server (ms) | scanText p50 / p95 (ms) | findings | load avg |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.store} | ${r.units} | ${r.loadMedian} | ${r.bytesPerUnit} | ${r.queryKeys} | ${r.lookupP50} / ${r.lookupP95} | ${r.scanP50} / ${r.scanP95} | ${r.findings} |`);
+    console.log(`| ${r.store} | ${r.units} | ${r.loadMedian} | ${r.bytesPerUnit} | ${r.queryKeys} | ${r.lookupP50} / ${r.lookupP95} | ` +
+      `${r.lookupClientCpuMs} + ${r.lookupServerCpuMs ?? '-'} | ${r.scanP50} / ${r.scanP95} | ${r.findings} | ${r.loadavg[0]} |`);
   }
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ units: UNITS, repos: REPOS, runs: RUNS, params, results }, null, 2));
 }

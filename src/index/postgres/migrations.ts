@@ -103,14 +103,6 @@ CREATE INDEX repo_shingles_repo ON ${SCHEMA}.repo_shingles USING brin (repo_id) 
 /** partition table of band-key partition i */
 export const bandPartition = (i: number): string => `${SCHEMA}.bands_p${String(i).padStart(2, '0')}`;
 
-/**
- * Which hash partition PostgreSQL puts an int4 key in, as SQL over `key`: the row hash is
- * hash_combine64(0, hashint4extended(key, HASH_PARTITION_SEED)) = h + 0x49a0f4dd15e5a8e3, and for a modulus
- * of 16 only its low 4 bits matter (the constant's are 3). Verified against satisfies_hash_partition()
- * before use (see PgStore.routing); if a server computes it differently, lookups use the parent table.
- */
-export const PARTITION_OF_KEY_SQL = `(((hashint4extended(key, 8816678312871386365) & 15) + 3)::int & 15)`;
-
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /** Current schema version, 0 when the database has no MemoCheck schema. */

@@ -12,7 +12,8 @@ import {
   type RepoSummary, type UnitRecord,
 } from '../store';
 import { copyBytea, copyText, decodeExtra, decodeTokens, encodeExtra, encodeTokens } from './codec';
-import { BAND_PARTITIONS, LATEST_VERSION, PARTITION_OF_KEY_SQL, SCHEMA, bandPartition, migrate, schemaVersion, type MigrateResult } from './migrations';
+import { BAND_PARTITIONS, LATEST_VERSION, SCHEMA, bandPartition, migrate, schemaVersion, type MigrateResult } from './migrations';
+import { partitionOfKey, routeKeys } from './partition';
 import { explain, parseTarget, type PgTarget } from './url';
 
 const S = SCHEMA;
@@ -296,13 +297,17 @@ export class PgStore implements IndexStore {
   }
 }
 
-/** Does PARTITION_OF_KEY_SQL agree with the server's own hash partitioning of the band table? */
+/** Does partitionOfKey() agree with the server's own hash partitioning of the band table? */
 async function routingWorks(c: pg.ClientBase): Promise<boolean> {
   try {
+    const keys: number[] = [];
+    for (let i = 0; i < 512; i++) keys.push(Math.imul(i - 256, 0x9e3779b1) | 0);
+    keys.push(0, 1, -1, 0x7fffffff, -0x80000000);
     const r = await c.query<{ ok: boolean; parts: number }>(
-      `SELECT (SELECT bool_and(satisfies_hash_partition('${S}.bands'::regclass, ${BAND_PARTITIONS}, ${PARTITION_OF_KEY_SQL}, key))
-                 FROM (SELECT ((g * 7919) % 2147483647)::int4 AS key FROM generate_series(-300000::int8, 300000::int8, 997) g) k) AS ok,
-              (SELECT count(*)::int FROM pg_inherits WHERE inhparent = '${S}.bands'::regclass) AS parts`);
+      `SELECT (SELECT bool_and(satisfies_hash_partition('${S}.bands'::regclass, ${BAND_PARTITIONS}, p, k))
+                 FROM unnest($1::int4[], $2::int4[]) AS t(k, p)) AS ok,
+              (SELECT count(*)::int FROM pg_inherits WHERE inhparent = '${S}.bands'::regclass) AS parts`,
+      [keys, keys.map(partitionOfKey)]);
     return r.rows[0]?.ok === true && r.rows[0].parts === BAND_PARTITIONS;
   } catch {
     return false;
@@ -310,16 +315,15 @@ async function routingWorks(c: pg.ClientBase): Promise<boolean> {
 }
 
 /**
- * Band-key lookup SQL. Against the parent table every partition would probe all keys (= ANY does not
- * split the array per partition), so the keys are routed: each partition gets only its own keys.
+ * Band-key lookup SQL. Against the parent table every partition would probe every key (= ANY does not
+ * split the array per partition), so the client routes: partition i gets only its own keys ($i+2).
  */
-const LOOKUP_ROUTED = `WITH k AS MATERIALIZED (SELECT key, ${PARTITION_OF_KEY_SQL} AS p FROM unnest($1::int4[]) AS key)
-SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $2 THEN array_agg(unit_id ORDER BY unit_id) END AS ids FROM (
+const LOOKUP_ROUTED = `SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $1 THEN array_agg(unit_id ORDER BY unit_id) END AS ids FROM (
 ${Array.from({ length: BAND_PARTITIONS }, (_, i) =>
-  `  SELECT key, unit_id FROM ${bandPartition(i)} WHERE key = ANY(ARRAY(SELECT key FROM k WHERE p = ${i}))`).join('\n  UNION ALL\n')}
+  `  SELECT key, unit_id FROM ${bandPartition(i)} WHERE key = ANY($${i + 2}::int4[])`).join('\n  UNION ALL\n')}
 ) s GROUP BY key`;
-const LOOKUP_PARENT = `SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $2 THEN array_agg(unit_id ORDER BY unit_id) END AS ids
-FROM ${S}.bands WHERE key = ANY($1::int4[]) GROUP BY key`;
+const LOOKUP_PARENT = `SELECT key, count(*)::int AS n, CASE WHEN count(*) <= $1 THEN array_agg(unit_id ORDER BY unit_id) END AS ids
+FROM ${S}.bands WHERE key = ANY($2::int4[]) GROUP BY key`;
 
 function checkFile(f: IndexedFile, params: FingerprintParams, repo: string, seen: Set<string>): void {
   const where = `${repo}/${f.path}`;
@@ -435,9 +439,11 @@ class PgReader implements IndexReader {
     const postings = new Array<Uint32Array>(keys.length);
     const empty = new Uint32Array(0);
     if (keys.length === 0) return { postings, skipped: 0 };
-    const unique = Array.from(new Set(int4Array(keys)));
+    const unique = new Set(int4Array(keys));
+    // int4[] literals built here: pg's generic array serializer is slower
+    const params = this.routed ? [maxPostings, ...routeKeys(unique)] : [maxPostings, `{${Array.from(unique).join(',')}}`];
     // one round trip; ubiquitous keys come back as a count only
-    const r = await this.q<{ key: number; n: number; ids: number[] | null }>(this.routed ? LOOKUP_ROUTED : LOOKUP_PARENT, [unique, maxPostings]);
+    const r = await this.q<{ key: number; n: number; ids: number[] | null }>(this.routed ? LOOKUP_ROUTED : LOOKUP_PARENT, params);
     const byKey = new Map<number, Uint32Array | null>();
     for (const row of r.rows) byKey.set(row.key, row.ids ? Uint32Array.from(row.ids) : null);
     let skipped = 0;
