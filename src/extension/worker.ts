@@ -9,6 +9,7 @@ import { UserError, type IndexStore } from '../index/store';
 import { indexRepository, openStore, Scanner } from '../node/engine';
 import { CONFIG_FILE, parseConfig, verdictFor, type Policy } from '../core/policy';
 import { detectLicense } from '../node/licensing';
+import { EditorScanner } from './editorScanner';
 import type { FromWorker, Progress, Request, Results, ToWorker } from './protocol';
 
 if (!parentPort) throw new Error('extension-worker must run in a worker thread');
@@ -22,6 +23,7 @@ let projectLicense: string | undefined;
 let policy: Policy = {};
 let store: Promise<IndexStore> | undefined;
 let scanner: Promise<Scanner | undefined> | undefined;
+let editorScanner: Promise<EditorScanner | undefined> | undefined;
 const running = new Map<number, AbortController>();
 
 const isDatabase = (loc: string) => /^postgres(ql)?:\/\//.test(loc);
@@ -50,12 +52,24 @@ function getScanner(): Promise<Scanner | undefined> {
   return scanner;
 }
 
-/** Drops the scanner (its reader is a snapshot) so the next scan sees the index as it is now. */
+/** The scanner of editor buffers: its reader caches lookups between checks of a document. */
+function getEditorScanner(): Promise<EditorScanner | undefined> {
+  if (!editorScanner) {
+    editorScanner = (async () => {
+      if (!(await getScanner())) return undefined;
+      return EditorScanner.open(await getStore(), options);
+    })();
+    editorScanner.catch(() => (editorScanner = undefined));
+  }
+  return editorScanner;
+}
+
+/** Drops the scanners (their readers are snapshots) so the next scan sees the index as it is now. */
 async function refreshScanner(): Promise<void> {
-  const old = scanner;
+  const old = [scanner, editorScanner];
   scanner = undefined;
-  const s = await old?.catch(() => undefined);
-  await s?.close();
+  editorScanner = undefined;
+  for (const o of old) await (await o?.catch(() => undefined))?.close();
 }
 
 async function reset(): Promise<void> {
@@ -82,9 +96,9 @@ async function handle(req: Request, signal: AbortSignal, progress: (p: Progress)
       return { location };
     }
     case 'scanText': {
-      const s = await getScanner();
+      const s = await getEditorScanner();
       if (!s) return [];
-      const matches = await s.scanText(req.text, req.language, req.file, signal);
+      const matches = await s.scanText(req.text, req.language, signal);
       return matches.map((m): Finding => ({ ...m, file: req.file, verdict: verdictFor(projectLicense, m.source.license, policy) }));
     }
     case 'scanPaths': {
