@@ -426,10 +426,11 @@ class PgReader implements IndexReader {
     private readonly routed: boolean,
   ) {}
 
-  private async q<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  /** `name`: a prepared statement kept on this connection (parsed and planned once per reader) */
+  private async q<R extends pg.QueryResultRow>(sql: string, values: unknown[], name?: string): Promise<pg.QueryResult<R>> {
     if (this.closed) throw new Error('index reader is closed');
     try {
-      return await this.c.query<R>(sql, values);
+      return await this.c.query<R>(name ? { name, text: sql, values } : { text: sql, values });
     } catch (e) {
       throw explain(e, this.target);
     }
@@ -443,7 +444,8 @@ class PgReader implements IndexReader {
     // int4[] literals built here: pg's generic array serializer is slower
     const params = this.routed ? [maxPostings, ...routeKeys(unique)] : [maxPostings, `{${Array.from(unique).join(',')}}`];
     // one round trip; ubiquitous keys come back as a count only
-    const r = await this.q<{ key: number; n: number; ids: number[] | null }>(this.routed ? LOOKUP_ROUTED : LOOKUP_PARENT, params);
+    const r = await this.q<{ key: number; n: number; ids: number[] | null }>(this.routed ? LOOKUP_ROUTED : LOOKUP_PARENT, params,
+      this.routed ? 'memocheck_lookup_routed' : 'memocheck_lookup_parent');
     const byKey = new Map<number, Uint32Array | null>();
     for (const row of r.rows) byKey.set(row.key, row.ids ? Uint32Array.from(row.ids) : null);
     let skipped = 0;
