@@ -6,8 +6,9 @@
 //     the worker;
 //  3. baseline: the same check run on the extension host's main thread (what the worker avoids): each
 //     check is one stall of its full duration.
-// Results: bench/results/extension.json and .md; printed.
+// Results: bench/extension/results/extension.json and .md; printed.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -70,8 +71,14 @@ export async function run(): Promise<void> {
   const e = lodash.findIndex((l, i) => i > s && l === '}');
   const debounce = lodash.slice(s, e + 1).join('\n');
 
-  const results: Record<string, unknown> = { index: { units: info.units, repos: info.repos.length, bytes: info.bytes }, edits: EDITS, sizes: {} as Record<string, unknown> };
+  const loadBefore = os.loadavg()[0]!;
+  const results: Record<string, unknown> = { cpus: os.cpus().length, index: { units: info.units, repos: info.repos.length, bytes: info.bytes }, edits: EDITS, sizes: {} as Record<string, unknown> };
   const sizes = results.sizes as Record<string, unknown>;
+  // control: event-loop lag of the idle extension host on this (shared) machine, for comparison
+  const idle = lagMonitor();
+  await new Promise(r => setTimeout(r, 5000));
+  results.idleHostLag = idle.stop();
+  console.log(`bench: idle extension host lag: ${JSON.stringify(results.idleHostLag)}`);
   // the in-thread baseline scanner over the same index
   const store = await openStore(INDEX);
   const inThread = await Scanner.open(store, {});
@@ -133,18 +140,21 @@ export async function run(): Promise<void> {
   await cfg.update('index.location', undefined, vscode.ConfigurationTarget.Workspace);
   await cfg.update('debounceMs', undefined, vscode.ConfigurationTarget.Workspace);
   results.vscode = vscode.version;
+  results.loadAverage = { before: r1(loadBefore), after: r1(os.loadavg()[0]!) };
   results.date = new Date().toISOString();
-  const outDir = path.join(ROOT, 'bench', 'results');
+  const outDir = path.join(ROOT, 'bench', 'extension', 'results');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'extension.json'), JSON.stringify(results, null, 2) + '\n');
   const md = [
     `# Extension benchmark (VS Code ${vscode.version} extension host, index of ${info.units} units)`, '',
+    `${os.cpus().length} cores, 1-minute load average ${r1(loadBefore)} before and ${r1(os.loadavg()[0]!)} after the run (the machine is shared: compare with the idle control below).`, '',
     '| file lines | first check | edit → diagnostics p50 | p95 | max | host lag max (worker) | same check in-thread p50 (= stall) |',
     '|---:|---:|---:|---:|---:|---:|---:|',
     ...SIZES.map(n => {
       const x = sizes[n] as { firstCheckMs: number; editToDiagnostics: { p50Ms: number; p95Ms: number; maxMs: number }; hostLagWhileChecking: { maxMs: number }; baselineInThreadCheck: { p50Ms: number } };
       return `| ${n} | ${x.firstCheckMs} ms | ${x.editToDiagnostics.p50Ms} ms | ${x.editToDiagnostics.p95Ms} ms | ${x.editToDiagnostics.maxMs} ms | ${x.hostLagWhileChecking.maxMs} ms | ${x.baselineInThreadCheck.p50Ms} ms |`;
     }),
+    '', `Control: the idle extension host's longest event-loop lag over 5 s on this machine was ${(results.idleHostLag as { maxMs: number }).maxMs} ms.`,
     '', `Workspace scan in the worker: ${scan.files} files in ${Math.round(scanMs)} ms; longest extension-host event-loop stall meanwhile ${(results.workspaceScan as { hostLag: { maxMs: number } }).hostLag.maxMs} ms.`, '',
   ].join('\n');
   fs.writeFileSync(path.join(outDir, 'extension.md'), md);
