@@ -16,6 +16,7 @@ import { FindingsTree } from './tree';
 /** What activate() returns: for other extensions and the integration tests. */
 export interface MemoCheckApi {
   readonly ctx: Ctx;
+  readonly tree: FindingsTree;
   scanWorkspace(opts?: ScanOptions): ReturnType<typeof scanWorkspace>;
   whenIdle(): Promise<void>;
   statusText(): string;
@@ -69,6 +70,7 @@ async function doActivate(context: vscode.ExtensionContext): Promise<MemoCheckAp
   const ready = c.configureEngine().then(() => checker.checkAllOpen(), e => c.reportError('opening the index', e));
   return {
     ctx: c,
+    tree,
     scanWorkspace: opts => scanWorkspace(c, opts),
     whenIdle: async () => {
       await ready;

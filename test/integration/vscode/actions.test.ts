@@ -74,7 +74,8 @@ suite('code actions', () => {
     assert.match(String(text), /derived from lodash/);
     assert.match(String(text), /debounce\.js, lines \d+-\d+/);
     assert.match(String(text), /Licensed under MIT/);
-    assert.equal(await vscode.env.clipboard.readText(), text);
+    // the clipboard lives in the workbench (here: the browser page), reached asynchronously
+    await waitFor('the notice on the clipboard', async () => (await vscode.env.clipboard.readText()) === text, 10000);
   });
 
   test('accept records the justification by fingerprint where `memocheck review` reads it, and the diagnostic disappears', async () => {

@@ -36,7 +36,9 @@ function plant(copy, before, after) {
 // --- upstream repositories -------------------------------------------------------------------------
 const up = path.join(work, 'upstream', 'lodash');
 mkdirSync(up, { recursive: true });
-for (const f of readdirSync(lodashDir)) if (f.endsWith('.js')) copyFileSync(path.join(lodashDir, f), path.join(up, f));
+// the per-function modules only: the monolithic builds (lodash.js, core.js) hold the same functions again,
+// and the tests want one original per planted copy
+for (const f of readdirSync(lodashDir)) if (f.endsWith('.js') && !['lodash.js', 'core.js'].includes(f) && !f.endsWith('.min.js')) copyFileSync(path.join(lodashDir, f), path.join(up, f));
 copyFileSync(path.join(lodashDir, 'package.json'), path.join(up, 'package.json'));
 copyFileSync(path.join(lodashDir, 'LICENSE'), path.join(up, 'LICENSE'));
 
@@ -67,11 +69,9 @@ const ownBefore = [
   '  return Math.min(high, Math.max(low, value));',
   '}',
   '',
-  "const FUNC_ERROR_TEXT = 'Expected a function';",
-  'const nativeMax = Math.max, nativeMin = Math.min;',
-  'const now = () => Date.now();',
-  'const toNumber = Number;',
-  "const isObject = v => v !== null && typeof v === 'object';",
+  "const DEFAULT_THEME = 'dark';",
+  'const listeners = new EventEmitter();',
+  "listeners.on('theme', (name) => console.log(`theme: ${name}`));",
   '',
 ];
 const ownAfter = ['', 'module.exports = { clamp, rateLimit };'];

@@ -34,8 +34,23 @@ suite('workspace scan', () => {
     assert.ok(total >= fx.bulk.files + 4 && total < fx.bulk.files + 20, `about the workspace's own files (${total})`);
     // scan results become diagnostics for files that are not open, and tree items
     await waitFor('diagnostics of the scanned files', () => memoDiagnostics(wsUri(fx.chunk.file)).length === 1);
-    const inTree = new Set(a.ctx.results.allVisible().map(x => rel(x.uri.fsPath)));
-    assert.ok(inTree.has(fx.chunk.file));
+    // the tree: licence -> file -> finding, and a finding opens its lines
+    const licences = a.tree.getChildren();
+    assert.deepEqual(licences.map(n => a.tree.getTreeItem(n).label), ['MIT']);
+    const fileNodes = a.tree.getChildren(licences[0]);
+    const paging = fileNodes.find(n => (a.tree.getTreeItem(n).resourceUri?.fsPath ?? '').endsWith(fx.chunk.file));
+    assert.ok(paging, 'the file node of src/paging.js');
+    const [leaf] = a.tree.getChildren(paging);
+    const item = a.tree.getTreeItem(leaf!);
+    assert.match(String(item.label), /^lines \d+-\d+: \d+% (verbatim|renamed|modified)$/);
+    assert.equal(item.description, 'lodash/chunk.js:' + String(item.description).split(':')[1]);
+    assert.equal(item.command?.command, 'vscode.open');
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    const chunkFinding = r.findings.find(f => rel(f.file) === fx.chunk.file)!;
+    await waitFor('the file opened at the finding', () => {
+      const ed = vscode.window.activeTextEditor;
+      return ed?.document.uri.fsPath === wsUri(fx.chunk.file).fsPath && ed.selection.start.line === chunkFinding.startLine - 1;
+    });
   });
 
   test('stops when cancelled and stays usable', async () => {
