@@ -71,7 +71,7 @@ function walk(dir: string): string[] {
   return out;
 }
 
-async function realRepo(dir: string): Promise<IndexedFile[]> {
+export async function realRepo(dir: string): Promise<IndexedFile[]> {
   const out: IndexedFile[] = [];
   for (const file of walk(dir)) {
     const text = readFileSync(file, 'utf8');
