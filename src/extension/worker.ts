@@ -37,16 +37,24 @@ function getStore(): Promise<IndexStore> {
   return store;
 }
 
-/** undefined while there is no index yet (nothing indexed): checks then find nothing, quietly. */
+let indexed: Promise<boolean> | undefined;
+
+/** Is there an index with at least one repository? (Nothing indexed yet: checks find nothing, quietly.) */
+function hasIndex(): Promise<boolean> {
+  if (!indexed) {
+    indexed = (async () => {
+      if (!isDatabase(location) && !existsSync(location)) return false;
+      return (await (await getStore()).info()).repos.length > 0;
+    })();
+    indexed.catch(() => (indexed = undefined));
+  }
+  return indexed;
+}
+
+/** The scanner of workspace scans (files read and parsed by the engine's worker pool). */
 function getScanner(): Promise<Scanner | undefined> {
   if (!scanner) {
-    scanner = (async () => {
-      if (!isDatabase(location) && !existsSync(location)) return undefined;
-      const s = await getStore();
-      const info = await s.info();
-      if (info.repos.length === 0) return undefined;
-      return Scanner.open(s, options);
-    })();
+    scanner = (async () => ((await hasIndex()) ? Scanner.open(await getStore(), options) : undefined))();
     scanner.catch(() => (scanner = undefined));
   }
   return scanner;
@@ -55,10 +63,7 @@ function getScanner(): Promise<Scanner | undefined> {
 /** The scanner of editor buffers: its reader caches lookups between checks of a document. */
 function getEditorScanner(): Promise<EditorScanner | undefined> {
   if (!editorScanner) {
-    editorScanner = (async () => {
-      if (!(await getScanner())) return undefined;
-      return EditorScanner.open(await getStore(), options);
-    })();
+    editorScanner = (async () => ((await hasIndex()) ? EditorScanner.open(await getStore(), options) : undefined))();
     editorScanner.catch(() => (editorScanner = undefined));
   }
   return editorScanner;
@@ -69,6 +74,7 @@ async function refreshScanner(): Promise<void> {
   const old = [scanner, editorScanner];
   scanner = undefined;
   editorScanner = undefined;
+  indexed = undefined;
   for (const o of old) await (await o?.catch(() => undefined))?.close();
 }
 
