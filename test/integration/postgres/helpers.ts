@@ -24,9 +24,14 @@ export function pgServer(): Promise<string> {
   return serverUrl;
 }
 
-after(() => {
-  if (clusterDir) execFileSync('bash', [CLUSTER_SCRIPT, 'stop', clusterDir]);
-});
+function stopCluster(): void {
+  const dir = clusterDir;
+  clusterDir = undefined;
+  if (dir) execFileSync('bash', [CLUSTER_SCRIPT, 'stop', dir]);
+}
+after(stopCluster);
+// also when a test file ends abnormally (uncaught error, failed before hooks ran)
+process.on('exit', stopCluster);
 
 export function withDatabase(url: string, db: string): string {
   const u = new URL(url);
