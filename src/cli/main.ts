@@ -6,6 +6,7 @@ import { LANGUAGES, type LanguageId } from '../core/types';
 import { UserError } from '../index/store';
 import { indexRepository, openStore, Scanner } from '../node/engine';
 import { findingsJson, findingsText, skippedSummary } from './output';
+import { registerDb } from './db';
 import { registerHook } from './hook';
 import { progressLine } from './progress';
 import { registerReview } from './review';
@@ -172,6 +173,7 @@ export function buildProgram(): Command {
 
   // Commands contributed by other modules register here.
   registerReview(program);
+  registerDb(program);
   registerAccept(program);
   registerNotices(program);
   registerHook(program);

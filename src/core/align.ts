@@ -39,6 +39,8 @@ export interface AlignLimits {
 export function findRuns(
   q: Uint32Array, qh: Uint32Array, qs: number, qe: number,
   s: Uint32Array, sh: Uint32Array, ss: number, se: number, lim: AlignLimits,
+  /** only seeds on diagonals dLo <= (query index - source index) <= dHi */
+  dLo = -Infinity, dHi = Infinity,
 ): Run[] {
   const k = lim.k;
   const positions = new Map<number, number[]>();
@@ -56,6 +58,7 @@ export function findRuns(
     if (!list || list.length > lim.maxSeedOccurrences) continue;
     for (const j of list) {
       const d = i - j;
+      if (d < dLo || d > dHi) continue;
       if ((covered.get(d) ?? -1) > i) continue;
       // extend backwards and forwards on the diagonal
       let a = i, b = j;
@@ -78,6 +81,8 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
     const n = runs.length;
     const score = new Float64Array(n);
     const prev = new Int32Array(n).fill(-1);
+    // tokens cut from the start of a run where it overlaps its predecessor (runs extended backwards overlap)
+    const shift = new Int32Array(n);
     let best = -1;
     for (let r = 0; r < n; r++) {
       const R = runs[r]!;
@@ -87,15 +92,19 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
         const P = runs[p]!;
         const pqEnd = P.q + P.len, psEnd = P.s + P.len;
         if (R.q - pqEnd > lim.maxGap + 512) break;
-        if (pqEnd > R.q || psEnd > R.s) continue;
-        if (R.q - pqEnd > lim.maxGap || R.s - psEnd > lim.maxGap) continue;
-        const sc = score[p]! + R.len;
-        if (sc > score[r]!) { score[r] = sc; prev[r] = p; }
+        const cut = Math.max(0, pqEnd - R.q, psEnd - R.s);
+        if (cut > R.len - lim.k) continue;
+        if (R.q + cut - pqEnd > lim.maxGap || R.s + cut - psEnd > lim.maxGap) continue;
+        const sc = score[p]! + R.len - cut;
+        if (sc > score[r]!) { score[r] = sc; prev[r] = p; shift[r] = cut; }
       }
       if (best < 0 || score[r]! > score[best]!) best = r;
     }
     const chainRunsList: Run[] = [];
-    for (let r = best; r >= 0; r = prev[r]!) chainRunsList.push(runs[r]!);
+    for (let r = best; r >= 0; r = prev[r]!) {
+      const R = runs[r]!, c = shift[r]!;
+      chainRunsList.push(c ? { q: R.q + c, s: R.s + c, len: R.len - c } : R);
+    }
     chainRunsList.reverse();
     const trimmed = trimEnds(chainRunsList, lim.k);
     const first = trimmed[0]!, last = trimmed[trimmed.length - 1]!;

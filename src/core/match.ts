@@ -4,9 +4,9 @@ import type { FileRecord, IndexReader, UnitRecord } from '../index/store';
 import { chainRuns, findRuns, type AlignLimits, type Chain } from './align';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
-import { MAX_UNIT_TOKENS } from './options';
+import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
 import type { Tokenized } from './tokenize';
-import type { Match, MatchKind, MatchOptions, SourceRef } from './types';
+import type { Match, MatchKind, MatchOptions, SourceRef, Unit } from './types';
 import { CODE_IDENTIFIER, plainCode } from './vocabulary';
 
 /** Tokens of context added around the hit units on both sides before aligning. */
@@ -14,6 +14,10 @@ const MARGIN = 80;
 /** Hit units of one file closer than this (tokens) are verified together. */
 const CLUSTER_GAP = 160;
 const MAX_CLUSTERS = 200;
+/** hits whose diagonals differ by at most this many tokens are verified together */
+const OFFSET_BUCKET = 48;
+/** query units remembered per hit source unit */
+const MAX_PAIRS_PER_UNIT = 16;
 
 export interface MatchDiagnostics {
   queryUnits: number;
@@ -33,11 +37,12 @@ interface Scored {
 }
 
 export class Matcher {
-  readonly lastDiagnostics: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
+  lastDiagnostics: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
   private readonly limits: AlignLimits;
 
   constructor(private readonly reader: IndexReader, private readonly opts: MatchOptions,
-    private readonly sourceInfo: (repo: string) => Promise<Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'> | undefined>) {
+    private readonly sourceInfo: (repo: string) => Promise<Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'> | undefined>,
+    private readonly tuning: MatchTuning = DEFAULT_TUNING) {
     const k = reader.params.k;
     this.limits = { k, maxGap: 48, maxSeedOccurrences: 48, maxRuns: 20000, maxChains: 8 };
   }
@@ -47,7 +52,7 @@ export class Matcher {
     const params = this.reader.params;
     const { codes } = doc.tokens;
     const diag: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
-    Object.assign(this.lastDiagnostics, diag);
+    this.lastDiagnostics = diag;
     if (codes.length < Math.min(this.opts.minTokens, params.minUnitTokens)) return [];
     const shingles = shingleHashes(codes, params.k);
     const units = fingerprintUnits(codes.length, doc.units, params, params.queryStride, MAX_UNIT_TOKENS);
@@ -58,25 +63,24 @@ export class Matcher {
     diag.skippedKeys = skipped;
     signal?.throwIfAborted();
 
-    // source unit -> query range that hit it, and the number of band hits
-    const hits = new Map<number, { qs: number; qe: number; n: number }>();
+    // source unit -> the query units that hit it (a few are enough to place it)
+    const hits = new Map<number, number[]>();
     for (let ui = 0; ui < units.length; ui++) {
-      const u = units[ui]!;
       for (let b = 0; b < params.bands; b++) {
         const list = postings[ui * params.bands + b];
         if (!list) continue;
         for (let x = 0; x < list.length; x++) {
           const id = list[x]!;
           const h = hits.get(id);
-          if (h) { h.n++; if (u.start < h.qs) h.qs = u.start; if (u.end > h.qe) h.qe = u.end; }
-          else hits.set(id, { qs: u.start, qe: u.end, n: 1 });
+          if (!h) hits.set(id, [ui]);
+          else if (h.length < MAX_PAIRS_PER_UNIT && h[h.length - 1] !== ui) h.push(ui);
         }
       }
     }
     diag.candidateUnits = hits.size;
     if (!hits.size) return [];
     const records = await this.reader.units([...hits.keys()]);
-    const clusters = clusterHits(records, hits);
+    const clusters = clusterHits(records, hits, units);
     diag.clusters = clusters.length;
 
     const scored: Scored[] = [];
@@ -91,7 +95,9 @@ export class Matcher {
       }
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
       const ss = Math.max(0, c.ss - MARGIN), se = Math.min(f.rec.codes.length, c.se + MARGIN);
-      const runs = findRuns(codes, shingles, qs, qe, f.rec.codes, f.sh, ss, se, this.limits);
+      // seeds near the cluster's diagonal only: repetitive code elsewhere in the file cannot hijack the alignment
+      const drift = 64 + (c.qe - c.qs) / 2;
+      const runs = findRuns(codes, shingles, qs, qe, f.rec.codes, f.sh, ss, se, this.limits, -c.off - drift, -c.off + drift);
       for (const raw of chainRuns(runs, this.limits)) {
         const chain = trimPunctuation(raw, codes);
         const s = this.score(doc, shingles, chain, f.rec, diag);
@@ -107,14 +113,15 @@ export class Matcher {
     const df = await this.reader.documentFrequency(distinct);
     const dfOf = new Map<number, number>();
     distinct.forEach((h, i) => dfOf.set(h, df[i]!));
-    const ubiquitous = Math.max(3, Math.ceil(0.2 * this.reader.repoCount));
+    const ubiquitous = Math.max(this.tuning.ubiquityMin, Math.ceil(this.tuning.ubiquityFraction * this.reader.repoCount));
 
     const accepted: { m: Match; score: number }[] = [];
     for (const s of scored) {
       let rare = 0;
       for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
       const rarity = s.qShingles.length ? rare / s.qShingles.length : 0;
-      if (rare < 0.4 * this.opts.minTokens) { reject(diag, 'ubiquitous'); continue; }
+      const share = s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
+      if (rare < share * this.opts.minTokens) { reject(diag, 'ubiquitous'); continue; }
       const m = await this.toMatch(doc, s, rarity);
       if (m) accepted.push({ m, score: s.chain.matched * s.similarity * (0.5 + 0.5 * rarity) });
     }
@@ -131,7 +138,7 @@ export class Matcher {
 
   private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics): Scored | undefined {
     const qLen = chain.qEnd - chain.qStart, sLen = chain.sEnd - chain.sStart;
-    if (Math.max(qLen, sLen) < this.opts.minTokens || chain.matched < 0.7 * this.opts.minTokens) { reject(diag, 'small'); return undefined; }
+    if (Math.max(qLen, sLen) < this.tuning.minSpanShare * this.opts.minTokens || chain.matched < this.tuning.minMatchedShare * this.opts.minTokens) { reject(diag, 'small'); return undefined; }
     const similarity = (2 * chain.matched) / (qLen + sLen);
     if (similarity < this.opts.minSimilarity) { reject(diag, 'dissimilar'); return undefined; }
     const q = doc.tokens;
@@ -157,7 +164,13 @@ export class Matcher {
     const consistency = idPairs ? consistent / idPairs : 1;
     const single = chain.runs.length === 1 && qLen === sLen && chain.matched === qLen;
     const kind: MatchKind = single ? (rawEqual ? 'verbatim' : 'renamed') : 'modified';
-    if (kind !== 'verbatim' && consistency < 0.75) { reject(diag, 'inconsistent-renaming'); return undefined; }
+    if (kind !== 'verbatim' && consistency < this.tuning.minConsistency) { reject(diag, 'inconsistent-renaming'); return undefined; }
+    if (kind === 'modified') {
+      // chance resemblance is many short runs; a modified copy keeps long stretches of the original
+      let longest = 0, inLong = 0;
+      for (const r of chain.runs) { if (r.len > longest) longest = r.len; if (r.len >= 2 * k) inLong += r.len; }
+      if (longest < this.tuning.minLongestRun || inLong < this.tuning.minLongRunShare * chain.matched) { reject(diag, 'fragmented'); return undefined; }
+    }
     return { chain, file, similarity, kind, consistency, qShingles: [...qShingles] };
   }
 
@@ -221,32 +234,42 @@ function overlap(a0: number, a1: number, b0: number, b1: number): number {
   return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
 }
 
-interface Cluster { fileId: number; ss: number; se: number; qs: number; qe: number; n: number }
+interface Cluster { fileId: number; ss: number; se: number; qs: number; qe: number; n: number; off: number }
 
-/** Groups hit units by file and proximity; most-hit clusters first. */
-function clusterHits(records: UnitRecord[], hits: Map<number, { qs: number; qe: number; n: number }>): Cluster[] {
-  const byFile = new Map<number, UnitRecord[]>();
+/**
+ * Groups (query unit, source unit) hits by file, by diagonal (source position minus query position) and by
+ * proximity; most-hit clusters first. Keeping diagonals apart matters for repetitive code, where the same
+ * query unit hits many places of one file.
+ */
+function clusterHits(records: UnitRecord[], hits: Map<number, number[]>, units: readonly Unit[]): Cluster[] {
+  const entries: { fileId: number; off: number; ss: number; se: number; qs: number; qe: number }[] = [];
   for (const r of records) {
-    const l = byFile.get(r.fileId);
-    if (l) l.push(r);
-    else byFile.set(r.fileId, [r]);
+    for (const ui of hits.get(r.id) ?? []) {
+      const u = units[ui]!;
+      entries.push({ fileId: r.fileId, off: Math.round((r.startToken + r.endToken - u.start - u.end) / 2), ss: r.startToken, se: r.endToken, qs: u.start, qe: u.end });
+    }
   }
+  entries.sort((a, b) => a.fileId - b.fileId || a.off - b.off);
   const out: Cluster[] = [];
-  for (const [fileId, list] of byFile) {
-    list.sort((a, b) => a.startToken - b.startToken);
+  let group: typeof entries = [];
+  const flush = () => {
+    group.sort((a, b) => a.ss - b.ss);
     let cur: Cluster | undefined;
-    for (const r of list) {
-      const h = hits.get(r.id)!;
-      if (cur && r.startToken <= cur.se + CLUSTER_GAP) {
-        cur.se = Math.max(cur.se, r.endToken);
-        cur.qs = Math.min(cur.qs, h.qs);
-        cur.qe = Math.max(cur.qe, h.qe);
-        cur.n += h.n;
+    for (const e of group) {
+      if (cur && e.ss <= cur.se + CLUSTER_GAP) {
+        cur.se = Math.max(cur.se, e.se); cur.qs = Math.min(cur.qs, e.qs); cur.qe = Math.max(cur.qe, e.qe); cur.n++;
       } else {
-        cur = { fileId, ss: r.startToken, se: r.endToken, qs: h.qs, qe: h.qe, n: h.n };
+        cur = { fileId: e.fileId, ss: e.ss, se: e.se, qs: e.qs, qe: e.qe, n: 1, off: e.off };
         out.push(cur);
       }
     }
+    group = [];
+  };
+  for (const e of entries) {
+    const first = group[0];
+    if (first && (e.fileId !== first.fileId || e.off - first.off > OFFSET_BUCKET)) flush();
+    group.push(e);
   }
+  flush();
   return out.sort((a, b) => b.n - a.n);
 }

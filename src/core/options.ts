@@ -33,3 +33,37 @@ export function matchOptions(input: Partial<MatchOptions> = {}): MatchOptions {
   if (errors.length) throw new RangeError(errors.join('; '));
   return Object.freeze(o);
 }
+
+/**
+ * Internal thresholds of verification, measured on the quality benchmark (bench/quality). Not user settings:
+ * changing them changes what MemoCheck calls a copy.
+ */
+export interface MatchTuning {
+  /** a shingle in at least max(ubiquityMin, ubiquityFraction * repos) repositories is ubiquitous */
+  readonly ubiquityMin: number;
+  readonly ubiquityFraction: number;
+  /** a match needs at least this many distinct non-ubiquitous shingles, as a share of minTokens */
+  readonly minRareShare: number;
+  /** the same for modified matches, which need more evidence than exact ones */
+  readonly minRareShareModified: number;
+  /** identifiers of a non-verbatim match must map one-to-one at least this often */
+  readonly minConsistency: number;
+  /** a modified match needs one exact run at least this long, and this share of its tokens in runs of >= 2k */
+  readonly minLongestRun: number;
+  readonly minLongRunShare: number;
+  /** the longer side of a match must span minSpanShare * minTokens, and minMatchedShare * minTokens must match */
+  readonly minSpanShare: number;
+  readonly minMatchedShare: number;
+}
+
+export const DEFAULT_TUNING: MatchTuning = Object.freeze({
+  ubiquityMin: 4,
+  ubiquityFraction: 0.2,
+  minRareShare: 0.25,
+  minRareShareModified: 0.4,
+  minConsistency: 0.75,
+  minLongestRun: 30,
+  minLongRunShare: 0.7,
+  minSpanShare: 1,
+  minMatchedShare: 0.7,
+});

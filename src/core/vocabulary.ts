@@ -5,7 +5,7 @@
 import { fnv1a32 } from './hash';
 import type { LanguageId } from './types';
 
-export const VOCABULARY_VERSION = 1;
+export const VOCABULARY_VERSION = 2;
 
 export const enum TokenClass {
   /** keyword, operator, punctuation or other leaf: keeps its own code */
@@ -13,7 +13,7 @@ export const enum TokenClass {
   Identifier = 1,
   String = 2,
   Number = 3,
-  /** dropped with its whole subtree */
+  /** dropped with its whole subtree (comments, imports) */
   Comment = 4,
   /** an inner node: descend into its children */
   Inner = 5,
@@ -52,9 +52,18 @@ const IDENTIFIER_TYPES = new Set([
 // Named leaf types that must keep their own code although their name looks like an identifier class.
 const KEEP_PLAIN = new Set(['primitive_type', 'predefined_type', 'true', 'false', 'null', 'nil', 'none', 'None', 'True', 'False']);
 
+// Imports, includes and package lines are dropped like comments: every file has them, and two files importing
+// the same modules have not copied each other.
+const IMPORT_TYPES = new Set([
+  'import_statement', 'import_from_statement', 'future_import_statement', 'import_declaration', 'package_declaration',
+  'package_clause', 'using_directive', 'use_declaration', 'extern_crate_declaration', 'preproc_include',
+  'namespace_use_declaration',
+]);
+
 /** Classifies a node type by its name and named-ness. Language-specific exceptions go here. */
 export function classify(typeName: string, named: boolean, _language: LanguageId): TokenClass {
   if (typeName.includes('comment')) return TokenClass.Comment;
+  if (named && IMPORT_TYPES.has(typeName)) return TokenClass.Comment;
   if (!named) return TokenClass.Plain;
   if (KEEP_PLAIN.has(typeName)) return TokenClass.Plain;
   if (STRING_TYPES.has(typeName)) return TokenClass.String;
