@@ -45,14 +45,14 @@ export async function runMemoCheck(truth: Truth, outDir: string, log: (s: string
   const notes: string[] = [];
   try {
     for (const r of truth.indexed) {
-      const res = await indexRepository(store, path.join(ROOT, r.dir), { name: r.name, workers: 0 });
+      const res = await indexRepository(store, path.join(ROOT, r.dir), { name: r.name });
       log(`memocheck: indexed ${r.name}: ${res.repo.files} files, ${res.repo.units} units, licence ${res.repo.license} (${res.repo.licenseSource ?? '?'})`);
       if (res.repo.license !== r.license && !(r.alsoAccept ?? []).includes(res.repo.license)) notes.push(`${r.name}: detected licence ${res.repo.license}, expected ${r.license}`);
     }
     const scanner = await Scanner.open(store);
     try {
       const ws = workspaceDir(truth);
-      const res = await scanner.scanPaths([ws], { projectLicense: 'MIT', workers: 0 });
+      const res = await scanner.scanPaths([ws], { projectLicense: 'MIT' });
       if (res.skipped.length) notes.push(`scan skipped ${res.skipped.length} files (${[...new Set(res.skipped.map((s) => s.reason))].slice(0, 3).join('; ')})`);
       const findings = res.findings.map((f) => ({
         file: path.relative(ws, path.resolve(f.file)).split(path.sep).join('/'),

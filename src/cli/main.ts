@@ -1,11 +1,12 @@
 // The `memocheck` command line (contract in DESIGN.md). Exit codes: 0 ok, 1 findings that block,
 // 2 usage or input error (one line naming the problem), 130 interrupted.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LANGUAGES, type LanguageId } from '../core/types';
 import { UserError } from '../index/store';
 import { indexRepository, openStore, Scanner } from '../node/engine';
 import { findingsJson, findingsText, skippedSummary } from './output';
+import { FORMATS, render, type Format } from './reporters';
 import { registerDb } from './db';
 import { registerHook } from './hook';
 import { progressLine } from './progress';
@@ -90,7 +91,8 @@ export function buildProgram(): Command {
     .description('scan files or folders (or - for standard input) for copies of indexed code')
     .argument('<path...>', 'files or folders, or - to read standard input (with --language)')
     .addOption(indexOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .option('--output <file>', 'write the report to a file instead of standard output')
     .option('--min-tokens <n>', 'smallest copy to report, in normalized tokens (default 50)', positiveInt)
     .option('--min-similarity <x>', 'lowest similarity to report, 0..1 (default 0.6)', fraction)
     .addOption(new Option('--language <lang>', 'language of standard input').choices([...LANGUAGES]))
@@ -104,7 +106,7 @@ export function buildProgram(): Command {
       let scanner: Scanner | undefined;
       try {
         scanner = await Scanner.open(store, { minTokens: o.minTokens, minSimilarity: o.minSimilarity });
-        let findings, files = 0, skipped: { path: string; reason: string }[] = [];
+        let findings, files = 0, skipped: { path: string; reason: string }[] = [], projectLicense = o.projectLicense ?? 'unknown';
         if (paths.length === 1 && paths[0] === '-') {
           if (!o.language) throw new UserError('scan -: reading standard input needs --language (one of ' + LANGUAGES.join(', ') + ')');
           const text = readFileSync(0, 'utf8');
@@ -120,11 +122,18 @@ export function buildProgram(): Command {
             onProgress: (d, t, f) => progress.update(d, t, f),
           });
           progress.done();
-          ({ findings, files, skipped } = r);
+          ({ findings, files, skipped, projectLicense } = r);
         }
-        if (o.format === 'json') console.log(findingsJson(findings, { files, skipped }));
-        else {
-          if (findings.length) console.log(findingsText(findings));
+        const emit = (text: string) => {
+          if (o.output) writeFileSync(o.output, text.endsWith('\n') ? text : text + '\n');
+          else console.log(text);
+        };
+        if (o.format === 'json') emit(findingsJson(findings, { files, skipped }));
+        else if (o.format !== 'text') emit(render(o.format as Format, { findings, accepted: 0, projectLicense, files, skipped }));
+        if (o.format !== 'text') {
+          if (o.output) console.error(`${findings.length} finding(s); report written to ${o.output}`);
+        } else {
+          if (findings.length) emit(findingsText(findings));
           console.error(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}` +
             (skipped.length ? `; ${skippedSummary(skipped)}` : ''));
           if (o.verbose) for (const s of skipped) console.error(`  skipped ${s.path}: ${s.reason}`);

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Matcher } from '../core/match';
 import { DEFAULT_PARAMS, matchOptions } from '../core/options';
-import type { Finding, LanguageId, Match, MatchOptions, SourceRef, Verdict } from '../core/types';
+import type { Finding, FingerprintParams, LanguageId, Match, MatchOptions, SourceRef, Verdict } from '../core/types';
 import { UserError, type IndexedFile, type IndexReader, type IndexStore, type RepoSummary } from '../index/store';
 import { unitsFromColumns } from './fileJob';
 import { languageForPath, tokenizeText, ParseFailure } from './grammars';
@@ -52,6 +52,16 @@ export interface IndexResult {
   reused: number;
 }
 
+/**
+ * The tokenizer's vocabulary version is folded into the MinHash seed: an index built by a MemoCheck with
+ * another vocabulary would silently match worse, so it is refused with the fix.
+ */
+function requireCompatible(params: FingerprintParams, location: string): void {
+  if (params.seed !== DEFAULT_PARAMS.seed || params.k !== DEFAULT_PARAMS.k) {
+    throw new UserError(`${location}: this index was built by an incompatible MemoCheck version (fingerprint seed ${params.seed}, expected ${DEFAULT_PARAMS.seed}); re-create it with memocheck index`);
+  }
+}
+
 function requireDirectory(dir: string): string {
   const abs = path.resolve(dir);
   if (!existsSync(abs)) throw new UserError(`${dir}: no such directory`);
@@ -64,6 +74,7 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
   const abs = requireDirectory(dir);
   await store.init(DEFAULT_PARAMS);
   const { params } = await store.info();
+  requireCompatible(params, store.location);
   const name = opts.name ?? path.basename(abs);
   opts.onProgress?.({ phase: 'walk', done: 0, total: 0 });
   const all = await listFiles(abs, { exclude: opts.exclude ?? [] });
@@ -129,7 +140,7 @@ export interface ScanOptions {
   onProgress?(done: number, total: number, file: string): void;
 }
 
-export interface ScanResult { findings: Finding[]; files: number; skipped: SkippedFile[]; unknownLanguage: number }
+export interface ScanResult { findings: Finding[]; files: number; skipped: SkippedFile[]; unknownLanguage: number; projectLicense: string }
 
 type SourceExtra = Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'>;
 
@@ -150,6 +161,12 @@ export class Scanner {
       throw new UserError((e as Error).message);
     }
     const reader = await store.openReader();
+    try {
+      requireCompatible(reader.params, store.location);
+    } catch (e) {
+      await reader.close();
+      throw e;
+    }
     return new Scanner(store, reader, options);
   }
 
@@ -219,7 +236,7 @@ export class Scanner {
     } finally {
       await pool.close();
     }
-    return { findings, files: targets.length, skipped, unknownLanguage };
+    return { findings, files: targets.length, skipped, unknownLanguage, projectLicense: project ?? 'unknown' };
   }
 
   async close(): Promise<void> {

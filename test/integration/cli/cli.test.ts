@@ -133,6 +133,22 @@ describe('scan finds planted copies with exact lines', () => {
   });
 });
 
+describe('report formats', () => {
+  test('markdown, SARIF and HTML reports of a scan', () => {
+    const md = cli(['scan', ws, '--index', index, '--format', 'markdown']);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /\| attribution \| .*verbatim\.js \| \d+–\d+ \| lodash\/\\?_baseUniq\.js:\d+-\d+ \| MIT \|/);
+    const out = path.join(work, 'scan.sarif');
+    const sarif = cli(['scan', ws, '--index', index, '--format', 'sarif', '--output', out]);
+    assert.equal(sarif.code, 0, sarif.stderr);
+    const log = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(log.version, '2.1.0');
+    assert.ok(log.runs[0].results.length >= 3);
+    const html = cli(['scan', ws, '--index', index, '--format', 'html']);
+    assert.match(html.stdout, /<html[\s\S]*Content-Security-Policy[\s\S]*_baseUniq\.js/);
+  });
+});
+
 describe('bad input', () => {
   test('binary, invalid UTF-8, minified, huge, nested and unparsable files are skipped or handled with reasons', () => {
     const dir = path.join(work, 'bad');
