@@ -215,6 +215,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exits once everything written to stdout/stderr has been flushed (pipes are asynchronous in Node). */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 if (require.main === module) {
-  main(process.argv).then((code) => process.exit(code));
+  main(process.argv).then(exitAfterFlush);
 }
