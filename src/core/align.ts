@@ -30,6 +30,8 @@ export interface AlignLimits {
   maxSeedOccurrences: number;
   maxRuns: number;
   maxChains: number;
+  /** chains covering fewer tokens than this are of no use: stop when the remaining runs cannot reach it */
+  minMatched: number;
 }
 
 /**
@@ -78,6 +80,9 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
   let runs = input.slice().sort((x, y) => x.q - y.q || x.s - y.s);
   const chains: Chain[] = [];
   while (runs.length && chains.length < lim.maxChains) {
+    let total = 0;
+    for (const r of runs) total += r.len;
+    if (total < lim.minMatched) break;
     const n = runs.length;
     const score = new Float64Array(n);
     const prev = new Int32Array(n).fill(-1);
@@ -113,6 +118,7 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
     const chain: Chain = {
       runs: trimmed, qStart: first.q, qEnd: last.q + last.len, sStart: first.s, sEnd: last.s + last.len, matched,
     };
+    if (matched < lim.minMatched) break; // the best chain is too small: so are all others
     chains.push(chain);
     // the rest may not reuse this chain's query span
     runs = runs.filter((r) => r.q + r.len <= chain.qStart || r.q >= chain.qEnd);

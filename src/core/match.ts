@@ -44,7 +44,7 @@ export class Matcher {
     private readonly sourceInfo: (repo: string) => Promise<Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'> | undefined>,
     private readonly tuning: MatchTuning = DEFAULT_TUNING) {
     const k = reader.params.k;
-    this.limits = { k, maxGap: 48, maxSeedOccurrences: 48, maxRuns: 20000, maxChains: 8 };
+    this.limits = { k, maxGap: 48, maxSeedOccurrences: 48, maxRuns: 5000, maxChains: 8, minMatched: Math.ceil(tuning.minMatchedShare * opts.minTokens) };
   }
 
   /** Verified matches of a tokenized query, best first, non-overlapping in the query. */
@@ -63,19 +63,24 @@ export class Matcher {
     diag.skippedKeys = skipped;
     signal?.throwIfAborted();
 
-    // source unit -> the query units that hit it (a few are enough to place it)
+    // source unit -> the query units that hit it (a few are enough to place it), and its band hit count
     const hits = new Map<number, number[]>();
+    const bandHits = new Map<number, number>();
     for (let ui = 0; ui < units.length; ui++) {
       for (let b = 0; b < params.bands; b++) {
         const list = postings[ui * params.bands + b];
         if (!list) continue;
         for (let x = 0; x < list.length; x++) {
           const id = list[x]!;
+          bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
           const h = hits.get(id);
           if (!h) hits.set(id, [ui]);
           else if (h.length < MAX_PAIRS_PER_UNIT && h[h.length - 1] !== ui) h.push(ui);
         }
       }
+    }
+    if (this.tuning.minBandHits > 1) {
+      for (const [id, n] of bandHits) if (n < this.tuning.minBandHits) hits.delete(id);
     }
     diag.candidateUnits = hits.size;
     if (!hits.size) return [];
@@ -86,6 +91,7 @@ export class Matcher {
     const scored: Scored[] = [];
     const fileCache = new Map<number, { rec: FileRecord; sh: Uint32Array }>();
     for (const c of clusters.slice(0, MAX_CLUSTERS)) {
+      if (c.n < this.tuning.minClusterPairs) break; // sorted by n
       signal?.throwIfAborted();
       let f = fileCache.get(c.fileId);
       if (!f) {

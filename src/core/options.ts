@@ -54,6 +54,10 @@ export interface MatchTuning {
   /** the longer side of a match must span minSpanShare * minTokens, and minMatchedShare * minTokens must match */
   readonly minSpanShare: number;
   readonly minMatchedShare: number;
+  /** a source unit becomes a candidate after this many band hits (from any query units) */
+  readonly minBandHits: number;
+  /** a cluster of (query unit, source unit) hits is verified only with at least this many pairs */
+  readonly minClusterPairs: number;
 }
 
 export const DEFAULT_TUNING: MatchTuning = Object.freeze({
@@ -66,4 +70,6 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minLongRunShare: 0.7,
   minSpanShare: 1,
   minMatchedShare: 0.7,
+  minBandHits: 1,
+  minClusterPairs: 1,
 });
