@@ -17,7 +17,7 @@ const MAX_CLUSTERS = 200;
 /** hits whose diagonals differ by at most this many tokens are verified together */
 const OFFSET_BUCKET = 48;
 /** query units remembered per hit source unit */
-const MAX_PAIRS_PER_UNIT = 16;
+const MAX_PAIRS_PER_UNIT = 6;
 
 export interface MatchDiagnostics {
   queryUnits: number;
