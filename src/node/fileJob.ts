@@ -34,7 +34,7 @@ export type FileResult =
   | { ok: false; reason: string };
 
 export async function processFile(job: FileJob): Promise<FileResult> {
-  const src = await readSource(job.abs, job.maxBytes);
+  const src = await readSource(job.abs, { maxBytes: job.maxBytes, skipGenerated: job.mode === 'index' });
   if (!src.ok) return { ok: false, reason: src.reason };
   try {
     const doc = await tokenizeText(src.text, job.language);
