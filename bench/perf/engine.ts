@@ -5,8 +5,8 @@
 //    tokenize + units + MinHash/LSH, one thread) vs `indexRepository` with 1 and 2 worker threads;
 //  - index bytes per corpus byte; peak RSS;
 //  - scan throughput (negative repositories against the index);
-//  - lookup latency of 1,000-line files against an index of >= --lookup-units units (real corpus, plus
-//    re-indexed copies of it under other names until the unit count is reached);
+//  - lookup latency of 1,000-line files (from negative repositories) against an index of >= --lookup-units
+//    units (the indexed corpus, plus re-indexed copies of it under other names until the count is reached);
 //  - MinHash signatures/s: ours vs the `minhash` npm package (baseline), same sets, same permutation count.
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
@@ -111,8 +111,9 @@ async function main() {
   const big = await openStore(mainIndex);
   let copy = 0;
   while ((await big.info()).units < LOOKUP_UNITS) {
-    const r = repos[copy % repos.length]!;
-    await indexRepository(big, r.dir, { name: `${r.name}#${Math.floor(copy / repos.length)}`, workers: 2 });
+    // copies of the indexed repositories only: the query files (from negative repositories) stay unindexed
+    const r = indexed[copy % indexed.length]!;
+    await indexRepository(big, r.dir, { name: `${r.name}#${Math.floor(copy / indexed.length)}`, workers: 2 });
     copy++;
   }
   const bigUnits = (await big.info()).units;
