@@ -15,9 +15,23 @@ trap cleanup EXIT
 MEMOCHECK_PG_URL="$(bash scripts/pg-cluster.sh start "$PG_STATE")"
 export MEMOCHECK_PG_URL
 
+LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/memocheck-test-logs.XXXXXX")"
 echo "== node tests (unit + integration)"
 mapfile -t files < <(ls test/unit/*.test.ts test/integration/*/*.test.ts 2>/dev/null | grep -v '^test/integration/vscode/')
-node --import tsx --test --test-concurrency=1 "${files[@]}"
+node --import tsx --test --test-concurrency=1 "${files[@]}" 2>&1 | tee "$LOG_DIR/node.log"
+node_rc=${PIPESTATUS[0]}
 
 echo "== extension tests in a real VS Code"
-npm run --silent test:vscode
+set +e
+npm run --silent test:vscode 2>&1 | tee "$LOG_DIR/vscode.log"
+vscode_rc=${PIPESTATUS[0]}
+set -e
+
+# one closing line for both runners (node:test and mocha)
+passed=$(awk '/^# pass [0-9]+$/ {n=$3} END {print n+0}' "$LOG_DIR/node.log")
+failed=$(awk '/^# fail [0-9]+$/ {n=$3} END {print n+0}' "$LOG_DIR/node.log")
+passed=$((passed + $(awk '/^ *[0-9]+ passing/ {n+=$1} END {print n+0}' "$LOG_DIR/vscode.log")))
+failed=$((failed + $(awk '/^ *[0-9]+ failing/ {n+=$1} END {print n+0}' "$LOG_DIR/vscode.log")))
+rm -rf "$LOG_DIR"
+echo "tests: $passed passed, $failed failed"
+[ "$node_rc" -eq 0 ] && [ "$vscode_rc" -eq 0 ] && [ "$failed" -eq 0 ]
