@@ -126,6 +126,7 @@ export class Matcher {
       let rare = 0;
       for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
       const rarity = s.qShingles.length ? rare / s.qShingles.length : 0;
+      if (s.qShingles.length < this.tuning.minDistinctRatio * s.chain.matched) { reject(diag, 'repetitive'); continue; }
       const share = s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
       if (rare < share * this.opts.minTokens) { reject(diag, 'ubiquitous'); continue; }
       const m = await this.toMatch(doc, s, rarity);

@@ -56,14 +56,16 @@ export interface MatchTuning {
   readonly minMatchedShare: number;
   /** a source unit becomes a candidate after this many band hits (from any query units) */
   readonly minBandHits: number;
+  /** distinct shingles per matched token: tables of literals and other repetitive code score near 0 */
+  readonly minDistinctRatio: number;
   /** a cluster of (query unit, source unit) hits is verified only with at least this many pairs */
   readonly minClusterPairs: number;
 }
 
 export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   ubiquityMin: 4,
-  ubiquityFraction: 0.2,
-  minRareShare: 0.25,
+  ubiquityFraction: 0.35,
+  minRareShare: 0.15,
   minRareShareModified: 0.4,
   minConsistency: 0.75,
   minLongestRun: 30,
@@ -72,4 +74,5 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minMatchedShare: 0.7,
   minBandHits: 1,
   minClusterPairs: 1,
+  minDistinctRatio: 0.25,
 });
