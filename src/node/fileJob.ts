@@ -37,7 +37,8 @@ export async function processFile(job: FileJob): Promise<FileResult> {
   const src = await readSource(job.abs, { maxBytes: job.maxBytes, skipGenerated: job.mode === 'index' });
   if (!src.ok) return { ok: false, reason: src.reason };
   try {
-    const doc = await tokenizeText(src.text, job.language);
+    // an index must not fill up with garbage tokens; a scan looks at whatever tokens the file has
+    const doc = await tokenizeText(src.text, job.language, undefined, job.mode === 'index');
     if (job.mode === 'tokenize') {
       return { ok: true, mode: 'tokenize', data: { tokens: doc.tokens, ...unitColumns(doc.units), text: src.text } };
     }

@@ -124,9 +124,10 @@ export class ParseFailure extends Error {}
 
 /**
  * Parses and tokenizes source text. The tree is deleted before returning (the wasm heap never shrinks).
- * Throws ParseFailure when parsing times out or the text is not code of this language at all.
+ * Throws ParseFailure when parsing times out or (with rejectSyntaxErrors) the text is mostly syntax errors.
+ * Scans keep such files: tree-sitter still yields their tokens, and C/C++ full of macros often parses badly.
  */
-export async function tokenizeText(text: string, id: LanguageId, timeoutMs = DEFAULT_PARSE_TIMEOUT_MS): Promise<Tokenized> {
+export async function tokenizeText(text: string, id: LanguageId, timeoutMs = DEFAULT_PARSE_TIMEOUT_MS, rejectSyntaxErrors = true): Promise<Tokenized> {
   const parser = await parserFor(id);
   const lang = await loadLanguage(id);
   const started = Date.now();
@@ -143,7 +144,7 @@ export async function tokenizeText(text: string, id: LanguageId, timeoutMs = DEF
   }
   try {
     const root = tree.rootNode;
-    if (root.type === 'ERROR' || (root.hasError && text.length > 0 && errorShare(tree) > 0.5)) {
+    if (rejectSyntaxErrors && (root.type === 'ERROR' || (root.hasError && text.length > 0 && errorShare(tree) > 0.5))) {
       throw new ParseFailure(`does not parse as ${id} (mostly syntax errors)`);
     }
     return tokenizeTree(tree, text, lang, id);

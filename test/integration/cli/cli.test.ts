@@ -182,9 +182,14 @@ describe('bad input', () => {
     assert.match(r.stderr, /app\.min\.js: minified/);
     assert.match(r.stderr, /long\.js: minified/);
     assert.match(r.stderr, /huge\.c: larger than 4 MiB/);
-    assert.match(r.stderr, /notes\.py: does not parse as python/);
     assert.doesNotMatch(r.stderr, /nested\.js/); // deep nesting is handled, not skipped
+    assert.doesNotMatch(r.stderr, /notes\.py/); // a scan reads whatever tokens a badly parsing file has
     assert.match(r.stderr, /0 findings in 7 files/);
+    // indexing leaves files that are mostly syntax errors out, with the reason
+    const idx = cli(['index', dir, '--index', path.join(work, 'idx-bad'), '--json']);
+    assert.equal(idx.code, 0, idx.stderr);
+    const skipped = JSON.parse(idx.stdout)[0].skipped as { path: string; reason: string }[];
+    assert.deepEqual(skipped.find((s) => s.path === 'notes.py')?.reason, 'does not parse as python (mostly syntax errors)');
   });
 
   test('usage and input errors: one line, exit code 2', () => {
