@@ -30,6 +30,8 @@ const arg = (name: string, dflt: string): string => {
 const RUNS = Number(arg('runs', '3'));
 const LOOKUP_UNITS = Number(arg('lookup-units', '1000000'));
 const OUT = arg('out', path.join(ROOT, 'bench', 'results', 'perf.json'));
+/** an existing >= LOOKUP_UNITS index to reuse for the lookup phase (building one takes minutes) */
+const REUSE = arg('reuse-index', '');
 const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
 const pct = (a: number[], p: number) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]!; };
 const mb = (bytes: number, ms: number) => bytes / 1048576 / (ms / 1000);
@@ -108,7 +110,8 @@ async function main() {
   }
 
   // 4. lookup latency of 1,000-line files against >= LOOKUP_UNITS units
-  const big = await openStore(mainIndex);
+  console.log(JSON.stringify({ parseMs, fpMs, idxMs, indexBytes, units, scanMs }));
+  const big = await openStore(REUSE || mainIndex);
   let copy = 0;
   while ((await big.info()).units < LOOKUP_UNITS) {
     // copies of the indexed repositories only: the query files (from negative repositories) stay unindexed

@@ -188,7 +188,8 @@ export class Scanner {
 
   /** Matches of one text (e.g. an editor buffer or standard input). */
   async scanText(text: string, language: LanguageId, _file: string, signal?: AbortSignal): Promise<Match[]> {
-    const doc = await tokenizeText(text, language);
+    // like file scans, a buffer full of syntax errors is still read for whatever tokens it has
+    const doc = await tokenizeText(text, language, undefined, false);
     return withLocalPaths(await this.matcher.match(doc, signal));
   }
 
