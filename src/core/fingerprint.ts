@@ -4,6 +4,12 @@ import { MAX_UNIT_TOKENS } from './options';
 import type { Tokenized } from './tokenize';
 import type { FingerprintParams, UnitKind } from './types';
 
+/**
+ * What an index keeps of a file: the normalized token stream for verification (codes, 16-bit raw hashes,
+ * 0-based line per token), the fingerprinted units as parallel arrays (kinds use UNIT_KIND_CODES of
+ * index/store.ts), their LSH band keys (params.bands per unit, unit-major) and the file's distinct shingle
+ * hashes, sorted ascending (for document frequencies).
+ */
 export interface FileFingerprint {
   readonly codes: Uint32Array;
   readonly raw: Uint16Array;

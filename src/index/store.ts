@@ -1,5 +1,6 @@
 // The storage interface. Everything above it (matcher, CLI, extension) is storage-agnostic:
 // the embedded file store (src/index/file) and the PostgreSQL store (src/index/postgres) implement it.
+import type { FileFingerprint } from '../core/fingerprint';
 import type { FingerprintParams, LanguageId, UnitKind } from '../core/types';
 
 /** What the user and the indexer know about a repository. */
@@ -25,8 +26,8 @@ export interface RepoSummary extends RepoMeta {
   readonly sourceBytes: number;
 }
 
-/** A fingerprinted source file as the indexer hands it to a store. */
-export interface IndexedFile {
+/** A fingerprinted source file as the indexer hands it to a store (fingerprint fields: core/fingerprint.ts). */
+export interface IndexedFile extends FileFingerprint {
   /** repository-relative path with '/' separators */
   readonly path: string;
   readonly language: LanguageId;
@@ -35,18 +36,6 @@ export interface IndexedFile {
   /** sha-1 of the file's bytes, for incremental re-indexing */
   readonly contentHash: string;
   readonly sourceBytes: number;
-  /** normalized token stream kept for verification: codes, 16-bit raw hashes, 0-based line per token */
-  readonly codes: Uint32Array;
-  readonly raw: Uint16Array;
-  readonly lines: Uint32Array;
-  /** fingerprinted units: parallel arrays; unitKinds uses UNIT_KIND_CODES */
-  readonly unitKinds: Uint8Array;
-  readonly unitStarts: Uint32Array;
-  readonly unitEnds: Uint32Array;
-  /** LSH band keys, params.bands per unit, unit-major */
-  readonly bandKeys: Uint32Array;
-  /** distinct shingle hashes of the file, sorted ascending (for document frequencies) */
-  readonly shingles: Uint32Array;
 }
 
 export const UNIT_KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 };

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { after } from 'node:test';
 import pg from 'pg';
 import type { FingerprintParams, LanguageId } from '../../../src/core/types';
@@ -17,7 +18,7 @@ let clusterDir: string | undefined;
 export function pgServer(): Promise<string> {
   serverUrl ??= (async () => {
     if (process.env.MEMOCHECK_PG_URL) return process.env.MEMOCHECK_PG_URL;
-    clusterDir = mkdtempSync('/tmp/memocheck-pgtest-');
+    clusterDir = mkdtempSync(join(tmpdir(), 'memocheck-pgtest-'));
     rmdirSync(clusterDir);
     return execFileSync('bash', [CLUSTER_SCRIPT, 'start', clusterDir], { encoding: 'utf8' }).trim();
   })();
