@@ -146,11 +146,10 @@ type SourceExtra = Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'>
 
 /** Scans code against one index snapshot. Reuse one Scanner for many files; close it when done. */
 export class Scanner {
-  private readonly repoInfo = new Map<string, Promise<SourceExtra | undefined>>();
   private readonly matcher: Matcher;
 
   private constructor(readonly store: IndexStore, readonly reader: IndexReader, readonly options: MatchOptions) {
-    this.matcher = new Matcher(reader, options, (repo) => this.sourceExtra(repo));
+    this.matcher = new Matcher(reader, options, repoSourceInfo(reader));
   }
 
   static async open(store: IndexStore, opts: Partial<MatchOptions> = {}): Promise<Scanner> {
@@ -172,25 +171,9 @@ export class Scanner {
 
   get diagnostics() { return this.matcher.lastDiagnostics; }
 
-  private sourceExtra(repo: string): Promise<SourceExtra | undefined> {
-    let p = this.repoInfo.get(repo);
-    if (!p) {
-      p = this.reader.repo(repo).then((r) => r && {
-        repo,
-        ...(r.commit ? { commit: r.commit } : {}),
-        ...(r.url ? { url: r.url } : {}),
-        ...(r.root ? { localPath: r.root } : {}),
-      });
-      this.repoInfo.set(repo, p);
-    }
-    return p;
-  }
-
   /** Matches of one text (e.g. an editor buffer or standard input). */
   async scanText(text: string, language: LanguageId, _file: string, signal?: AbortSignal): Promise<Match[]> {
-    // like file scans, a buffer full of syntax errors is still read for whatever tokens it has
-    const doc = await tokenizeText(text, language, undefined, false);
-    return withLocalPaths(await this.matcher.match(doc, signal));
+    return withLocalPaths(await this.matcher.match(await tokenizeForScan(text, language), signal));
   }
 
   /** Scans files and folders; folders are walked like repositories (.gitignore, default excludes). */
@@ -245,7 +228,31 @@ export class Scanner {
   }
 }
 
-function withLocalPaths(ms: Match[]): Match[] {
+/** Provenance of each repository's matches (commit, URL, folder on disk), read once per repository. */
+export function repoSourceInfo(reader: IndexReader): (repo: string) => Promise<SourceExtra | undefined> {
+  const cache = new Map<string, Promise<SourceExtra | undefined>>();
+  return (repo) => {
+    let p = cache.get(repo);
+    if (!p) {
+      p = reader.repo(repo).then((r) => r && {
+        repo,
+        ...(r.commit ? { commit: r.commit } : {}),
+        ...(r.url ? { url: r.url } : {}),
+        ...(r.root ? { localPath: r.root } : {}),
+      });
+      cache.set(repo, p);
+    }
+    return p;
+  };
+}
+
+/** Tokenizes a buffer for scanning: like file scans, text full of syntax errors still yields its tokens. */
+export function tokenizeForScan(text: string, language: LanguageId) {
+  return tokenizeText(text, language, undefined, false);
+}
+
+/** Turns the repository folder of each match's source into the original file's absolute path. */
+export function withLocalPaths(ms: Match[]): Match[] {
   return ms.map((m) => m.source.localPath
     ? { ...m, source: { ...m.source, localPath: path.join(m.source.localPath, m.source.path) } }
     : m);
