@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { copyrightLines } from '../core/license';
-import { ACCEPTED_FILE, parseAccepted, type Acceptance } from '../core/policy';
+import { ACCEPTED_FILE, acceptanceRecord, parseAccepted, type Acceptance } from '../core/policy';
 import type { Finding } from '../core/types';
 import { UserError } from '../index/store';
 import { parseRange, repoRoot, userName, type ReviewTarget } from '../node/git';
@@ -41,18 +41,7 @@ export function originalCopyright(f: Finding): string[] {
 }
 
 export function recordFor(f: Finding, justification: string, author: string, date: string): AcceptanceRecord {
-  const copyright = originalCopyright(f);
-  return {
-    fingerprint: f.fingerprint, justification, author, date,
-    file: f.file,
-    source: `${f.source.repo}/${f.source.path}:${f.source.startLine}-${f.source.endLine}`,
-    license: f.source.license,
-    repo: f.source.repo,
-    verdict: f.verdict,
-    ...(f.source.url ? { url: f.source.url } : {}),
-    ...(f.source.commit ? { commit: f.source.commit } : {}),
-    ...(copyright.length ? { copyright } : {}),
-  };
+  return acceptanceRecord(f, f.file, justification, author, date, originalCopyright(f));
 }
 
 export interface AcceptOptions {

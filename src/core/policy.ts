@@ -1,7 +1,7 @@
 // Licence policy: the project's licence against the licence of matched code gives a verdict, and the
 // committed `.memocheck.json` configures it. Pure (text in, records out); src/node reads the files.
 import satisfies from 'spdx-satisfies';
-import type { Verdict } from './types';
+import type { Finding, Verdict } from './types';
 import { licensesOf, normalizeExpression, parseExpressionTree, PROPRIETARY, PUBLIC_DOMAIN, UNKNOWN, type SpdxNode } from './license/expression';
 
 export interface Policy {
@@ -174,6 +174,21 @@ export interface Acceptance {
 
 export interface AcceptedFile {
   readonly accepted: readonly Acceptance[];
+}
+
+/** The record `memocheck accept` and the editor's "accept" action write for a finding. */
+export function acceptanceRecord(f: Finding, file: string, justification: string, author: string, date: string, copyright: readonly string[] = []): Acceptance & Record<string, unknown> {
+  return {
+    fingerprint: f.fingerprint, justification, author, date,
+    file,
+    source: `${f.source.repo}/${f.source.path}:${f.source.startLine}-${f.source.endLine}`,
+    license: f.source.license,
+    repo: f.source.repo,
+    verdict: f.verdict,
+    ...(f.source.url ? { url: f.source.url } : {}),
+    ...(f.source.commit ? { commit: f.source.commit } : {}),
+    ...(copyright.length ? { copyright } : {}),
+  };
 }
 
 export function parseAccepted(text: string, fileName = ACCEPTED_FILE): AcceptedFile {

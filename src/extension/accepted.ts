@@ -3,21 +3,12 @@
 // `acceptedFile` of `.memocheck.json`), keyed by the finding's fingerprint, so the pre-commit review does
 // not raise an accepted finding again and the decision is reviewable in version control.
 // Pure text in, text out (unit-tested); the caller does the I/O.
-import { parseAccepted, type Acceptance } from '../core/policy';
+import { acceptanceRecord, parseAccepted, type Acceptance } from '../core/policy';
 import type { Finding } from '../core/types';
 
-/** The record, as `memocheck accept --index` writes it (minus the copyright lines it reads from disk). */
+/** The record, as `memocheck accept` writes it (minus the copyright lines it reads from disk). */
 export function acceptanceFor(f: Finding, relFile: string, justification: string, author: string, at: Date): Acceptance & Record<string, unknown> {
-  return {
-    fingerprint: f.fingerprint, justification, author, date: at.toISOString(),
-    file: relFile,
-    source: `${f.source.repo}/${f.source.path}:${f.source.startLine}-${f.source.endLine}`,
-    license: f.source.license,
-    repo: f.source.repo,
-    verdict: f.verdict,
-    ...(f.source.url ? { url: f.source.url } : {}),
-    ...(f.source.commit ? { commit: f.source.commit } : {}),
-  };
+  return acceptanceRecord(f, relFile, justification, author, at.toISOString());
 }
 
 /**
