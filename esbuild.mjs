@@ -28,6 +28,8 @@ const builds = [
   { entryPoints: { worker: 'src/node/worker.ts' } },
   { entryPoints: { 'extension-worker': 'src/extension/worker.ts' }, optional: true },
 ];
+// --bench: the engine benchmark too, beside the worker and the grammars it loads (not packaged)
+if (process.argv.includes('--bench')) builds.push({ entryPoints: { 'perf-engine': 'bench/perf/engine.ts' }, external: [...common.external, 'minhash'] });
 import { existsSync } from 'node:fs';
 for (const b of builds) {
   const entry = Object.values(b.entryPoints)[0];

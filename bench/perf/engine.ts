@@ -1,5 +1,10 @@
 // Engine performance, baselines side by side in one run; several runs, medians and ratios.
 //   node --import tsx bench/perf/engine.ts [--runs 3] [--lookup-units 1000000] [--out bench/results/perf.json]
+//     [--reuse-index DIR] [--only fingerprint,index,scan,lookup,minhash] [--from-sources]
+// It measures the code users run: started under tsx, it builds the bundles (node esbuild.mjs --bench: dist/*.js,
+// the grammars and this benchmark as dist/perf-engine.js, so the pool starts dist/worker.js) and re-runs
+// itself from dist/. --from-sources measures the TypeScript sources under tsx instead (slower: every call
+// across modules goes through an export getter). --only runs some phases and prints them without writing --out.
 // Needs the corpus: bash bench/corpus/fetch.sh (full). Reports:
 //  - parse-only throughput (tree-sitter parse, one thread) vs fingerprinting throughput (read + parse +
 //    tokenize + units + MinHash/LSH, one thread) vs `indexRepository` with 1 and 2 worker threads;
@@ -8,8 +13,9 @@
 //  - lookup latency of 1,000-line files (from negative repositories) against an index of >= --lookup-units
 //    units (the indexed corpus, plus re-indexed copies of it under other names until the count is reached);
 //  - MinHash signatures/s: ours vs the `minhash` npm package (baseline), same sets, same permutation count.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fingerprintForIndex } from '../../src/core/fingerprint';
@@ -22,7 +28,8 @@ import { listFiles } from '../../src/node/walk';
 import { readSource } from '../../src/node/source';
 
 const require = createRequire(__filename);
-const ROOT = path.resolve(__dirname, '..', '..');
+/** the repository: two levels up from bench/perf/engine.ts, one up from dist/perf-engine.js */
+const ROOT = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..')].find((d) => existsSync(path.join(d, 'bench', 'corpus', 'repos.json')))!;
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : dflt;
@@ -32,6 +39,8 @@ const LOOKUP_UNITS = Number(arg('lookup-units', '1000000'));
 const OUT = arg('out', path.join(ROOT, 'bench', 'results', 'perf.json'));
 /** an existing >= LOOKUP_UNITS index to reuse for the lookup phase (building one takes minutes) */
 const REUSE = arg('reuse-index', '');
+const ONLY = arg('only', '') ? new Set(arg('only', '').split(',')) : undefined;
+const phase = (name: string) => !ONLY || ONLY.has(name);
 const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
 const pct = (a: number[], p: number) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]!; };
 const mb = (bytes: number, ms: number) => bytes / 1048576 / (ms / 1000);
@@ -58,7 +67,8 @@ async function sourceFiles(repos: Repo[]) {
 
 async function main() {
   const repos = corpus();
-  const indexed = repos.filter((r) => r.role === 'indexed');
+  const only = arg('repos', '') ? new Set(arg('repos', '').split(',')) : undefined;
+  const indexed = repos.filter((r) => r.role === 'indexed' && (!only || only.has(r.name)));
   const negatives = repos.filter((r) => r.role === 'negative');
   if (!indexed.length) throw new Error('no corpus: run bash bench/corpus/fetch.sh first');
   const files = await sourceFiles(indexed);
@@ -68,20 +78,21 @@ async function main() {
 
   // 1. parse-only vs fingerprinting, one thread, same files, alternating runs
   const parseMs: number[] = [], fpMs: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < (phase('fingerprint') ? RUNS : 0); run++) {
     let t = performance.now();
     for (const f of files) { const p = await parserFor(f.lang); p.parse(f.text)?.delete(); }
     parseMs.push(performance.now() - t);
     t = performance.now();
     for (const f of files) { try { fingerprintForIndex(await tokenizeText(f.text, f.lang), DEFAULT_PARAMS); } catch { /* skipped like the indexer does */ } }
     fpMs.push(performance.now() - t);
+    console.log(`fingerprint run ${run}: parse ${parseMs[run]!.toFixed(0)} ms, fingerprint ${fpMs[run]!.toFixed(0)} ms, ratio ${(parseMs[run]! / fpMs[run]!).toFixed(2)}`);
   }
 
   // 2. the real indexer with 1 and 2 workers (includes reading, hashing, writing the index)
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'memocheck-perf-'));
   const idxMs: Record<number, number[]> = { 1: [], 2: [] };
   let indexBytes = 0, units = 0;
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < (phase('index') || phase('scan') || (phase('lookup') && !REUSE) ? RUNS : 0); run++) {
     for (const workers of [1, 2]) {
       const loc = path.join(tmp, `idx-${workers}-${run}`);
       const store = await openStore(loc);
@@ -93,6 +104,7 @@ async function main() {
       await store.close();
       if (run < RUNS - 1 || workers === 1) rmSync(loc, { recursive: true, force: true });
     }
+    console.log(`index run ${run}: 1 worker ${idxMs[1]![run]!.toFixed(0)} ms, 2 workers ${idxMs[2]![run]!.toFixed(0)} ms, ratio ${(idxMs[1]![run]! / idxMs[2]![run]!).toFixed(2)}`);
   }
   const mainIndex = path.join(tmp, `idx-2-${RUNS - 1}`);
 
@@ -100,7 +112,7 @@ async function main() {
   const negFiles = await sourceFiles(negatives);
   const negBytes = negFiles.reduce((a, f) => a + f.bytes, 0);
   const scanMs: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < (phase('scan') ? RUNS : 0); run++) {
     const store = await openStore(mainIndex);
     const scanner = await Scanner.open(store);
     const t = performance.now();
@@ -111,6 +123,9 @@ async function main() {
 
   // 4. lookup latency of 1,000-line files against >= LOOKUP_UNITS units
   console.log(JSON.stringify({ parseMs, fpMs, idxMs, indexBytes, units, scanMs }));
+  const lat: number[] = [];
+  let bigUnits = 0, queryCount = 0;
+  if (phase('lookup')) {
   const big = await openStore(REUSE || mainIndex);
   let copy = 0;
   while ((await big.info()).units < LOOKUP_UNITS) {
@@ -119,7 +134,7 @@ async function main() {
     await indexRepository(big, r.dir, { name: `${r.name}#${Math.floor(copy / indexed.length)}`, workers: 2 });
     copy++;
   }
-  const bigUnits = (await big.info()).units;
+  bigUnits = (await big.info()).units;
   const queries: { text: string; lang: NonNullable<ReturnType<typeof languageForPath>> }[] = [];
   for (const f of negFiles) {
     const lines = f.text.split('\n');
@@ -128,7 +143,7 @@ async function main() {
   }
   const scanner = await Scanner.open(big);
   for (const q of queries.slice(0, 3)) await scanner.scanText(q.text, q.lang, 'warmup');
-  const lat: number[] = [];
+  queryCount = queries.length;
   for (let run = 0; run < RUNS; run++) {
     for (const q of queries) {
       const t = performance.now();
@@ -137,13 +152,14 @@ async function main() {
     }
   }
   await scanner.close(); await big.close();
+  }
 
   // 5. MinHash baseline: the minhash npm package vs ours, 128 permutations, 2,000 sets of 40 shingles
   const { Minhash } = require('minhash') as { Minhash: new (c?: { numPerm?: number }) => { update(s: string): void } };
   const sets = Array.from({ length: 2000 }, (_, i) => Array.from({ length: 40 }, (_, j) => `shingle-${i}-${j}`));
   const hashed = sets.map((s) => s.map(fnv1a32));
   const oursMs: number[] = [], theirsMs: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < (phase('minhash') ? RUNS : 0); run++) {
     let t = performance.now();
     for (const s of hashed) signature(s, 128, 1);
     oursMs.push(performance.now() - t);
@@ -164,14 +180,25 @@ async function main() {
     twoWorkersVsOne: median(idxMs[1]!) / median(idxMs[2]!),
     indexBytesPerCorpusByte: indexBytes / corpusBytes, units,
     scanMBps: mb(negBytes, median(scanMs)), scanBytes: negBytes,
-    lookup: { units: bigUnits, queries: queries.length, p50ms: pct(lat, 0.5), p95ms: pct(lat, 0.95) },
+    lookup: { units: bigUnits, queries: queryCount, p50ms: pct(lat, 0.5), p95ms: pct(lat, 0.95) },
     minhash: { oursSigsPerSec: 2000 / (median(oursMs) / 1000), packageSigsPerSec: 2000 / (median(theirsMs) / 1000), speedup: median(theirsMs) / median(oursMs) },
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
   console.log(JSON.stringify(result, null, 2));
-  mkdirSync(path.dirname(OUT), { recursive: true });
-  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  if (!ONLY && !only) {
+    mkdirSync(path.dirname(OUT), { recursive: true });
+    writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  }
   rmSync(tmp, { recursive: true, force: true });
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+/** Under tsx: build the bundles and run this benchmark from dist/, like users run the engine. */
+function runBundled(): number {
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--bench'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) return build.status ?? 1;
+  const args = [...process.execArgv.filter((a) => !/tsx/.test(a) && a !== '--import'), path.join(ROOT, 'dist', 'perf-engine.js'), ...process.argv.slice(2)];
+  return spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
+}
+
+if (__filename.endsWith('.ts') && !process.argv.includes('--from-sources')) process.exitCode = runBundled();
+else main().catch((e) => { console.error(e); process.exit(1); });
