@@ -100,9 +100,16 @@ export function fingerprintUnits(tokenCount: number, syntactic: readonly Unit[],
   return units;
 }
 
+/** Shingles per block of the first and second summary level of unitBandKeys (powers of two). */
+const BLOCK1 = 4, BLOCK2 = 32;
+
 /**
  * Signatures and band keys of many units of one token stream at once. Every shingle is permuted once
- * (n hashes per shingle), then each unit takes minima over its range.
+ * (n hashes per shingle). Units nest (functions in classes) and windows overlap, so instead of re-scanning
+ * every shingle of every unit, the permuted values are summarized as minima over aligned blocks of BLOCK1
+ * and BLOCK2 shingles; a unit takes its minima over a few single rows at its ends and whole blocks in
+ * between. A minimum does not depend on how a range is split, so the signatures are exactly those of the
+ * specification (step 3).
  */
 export function unitBandKeys(shingles: Uint32Array, units: readonly Unit[], params: FingerprintParams): Uint32Array {
   const n = params.bands * params.rows;
@@ -110,27 +117,56 @@ export function unitBandKeys(shingles: Uint32Array, units: readonly Unit[], para
   const a = permutations(n, params.seed);
   const m = shingles.length;
   const permuted = new Uint32Array(m * n);
+  const level1 = new Uint32Array(Math.ceil(m / BLOCK1) * n).fill(0xffffffff);
   for (let i = 0; i < m; i++) {
     const s = shingles[i]!;
     const base = i * n;
-    for (let j = 0; j < n; j++) permuted[base + j] = fmix32((s ^ a[j]!) >>> 0);
+    const b1 = ((i / BLOCK1) | 0) * n;
+    for (let j = 0; j < n; j++) {
+      // fmix32(s ^ a_j), written out: this loop runs n times per token
+      let x = s ^ a[j]!;
+      x ^= x >>> 16;
+      x = Math.imul(x, 0x85ebca6b);
+      x ^= x >>> 13;
+      x = Math.imul(x, 0xc2b2ae35);
+      x = (x ^ (x >>> 16)) >>> 0;
+      permuted[base + j] = x;
+      if (x < level1[b1 + j]!) level1[b1 + j] = x;
+    }
   }
+  const per2 = BLOCK2 / BLOCK1;
+  const m1 = level1.length / n;
+  const level2 = new Uint32Array(Math.ceil(m1 / per2) * n).fill(0xffffffff);
+  for (let b = 0; b < m1; b++) minInto(level2, Math.floor(b / per2) * n, level1, b * n, n);
+
   const keys = new Uint32Array(units.length * params.bands);
   const sig = new Uint32Array(n);
-  units.forEach((u, ui) => {
+  for (let ui = 0; ui < units.length; ui++) {
+    const u = units[ui]!;
     sig.fill(0xffffffff);
-    const last = Math.min(u.end - k + 1, m);
-    for (let i = u.start; i < last; i++) {
-      const base = i * n;
-      for (let j = 0; j < n; j++) {
-        const v = permuted[base + j]!;
-        if (v < sig[j]!) sig[j] = v;
-      }
-    }
+    const hi = Math.min(u.end - k + 1, m);
+    let i = u.start;
+    // single rows up to a BLOCK1 boundary, BLOCK1 blocks up to a BLOCK2 boundary, BLOCK2 blocks, then back down
+    for (const end = Math.min(hi, roundUp(i, BLOCK1)); i < end; i++) minInto(sig, 0, permuted, i * n, n);
+    for (const end = Math.min(roundDown(hi, BLOCK1), roundUp(i, BLOCK2)); i < end; i += BLOCK1) minInto(sig, 0, level1, (i / BLOCK1) * n, n);
+    for (const end = roundDown(hi, BLOCK2); i < end; i += BLOCK2) minInto(sig, 0, level2, (i / BLOCK2) * n, n);
+    for (const end = roundDown(hi, BLOCK1); i < end; i += BLOCK1) minInto(sig, 0, level1, (i / BLOCK1) * n, n);
+    for (; i < hi; i++) minInto(sig, 0, permuted, i * n, n);
     bandKeys(sig, params.bands, params.rows, params.seed, keys, ui * params.bands);
-  });
+  }
   return keys;
 }
+
+/** dst[d+j] = min(dst[d+j], src[s+j]) for j < n */
+function minInto(dst: Uint32Array, d: number, src: Uint32Array, s: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const v = src[s + j]!;
+    if (v < dst[d + j]!) dst[d + j] = v;
+  }
+}
+
+const roundUp = (x: number, block: number) => Math.ceil(x / block) * block;
+const roundDown = (x: number, block: number) => Math.floor(x / block) * block;
 
 /** Sorted distinct values. */
 export function sortedDistinct(values: Uint32Array): Uint32Array {
