@@ -1,78 +1,98 @@
-// The reader's band-key index over all segments of a snapshot: one array of keys sorted ascending with a
-// parallel array of global unit ids (ascending within a key), and a bucket table on the keys' top bits.
-// Built once when a reader opens, so a lookup costs the same whatever the number of repositories: probing
-// every segment per key made 16k lookups over 100 repositories ~100x slower than over one.
-import type { Segment } from './segment-reader';
+// The reader's band-key index over all segments of a snapshot, built once when a reader opens, so a lookup
+// costs the same whatever the number of repositories (probing every segment per key made 16k lookups over
+// 100 repositories ~100x slower than over one). Compressed sparse rows: the distinct keys sorted ascending,
+// for each the range of its units (global ids, ascending, distinct) in one array, and a bucket table on the
+// keys' top bits. A lookup is one bucket probe per key, whatever the length of the key's list: scanning
+// entries one by one made a 1,000-line generated parser (thousands of keys with lists of 10^4..10^5 units)
+// take ~0.5 s.
+
+/** One segment's postings: keys ascending, one entry per (key, unit), local unit ids ascending within a key. */
+export interface SegmentPostings {
+  readonly keys: Uint32Array;
+  readonly units: Uint32Array;
+}
 
 const EMPTY = new Uint32Array(0);
 
 export class MergedPostings {
   private constructor(
+    /** distinct keys, ascending */
     private readonly keys: Uint32Array,
+    /** units of keys[i] are units[offsets[i] .. offsets[i+1]) */
+    private readonly offsets: Uint32Array,
     private readonly units: Uint32Array,
-    /** buckets[h] = first entry with key >>> shift >= h; about 4 entries per bucket */
+    /** buckets[h] = first distinct key with key >>> shift >= h; about 2 keys per bucket */
     private readonly buckets: Uint32Array,
     private readonly shift: number,
   ) {}
 
-  /** Takes over the segments' posting arrays (they are released from the segments). */
-  static build(segments: readonly Segment[], unitBase: ArrayLike<number>): MergedPostings {
+  /** `release(i)` is called once segment i's arrays have been copied, so it can drop them. */
+  static build(segments: readonly SegmentPostings[], unitBase: ArrayLike<number>, release: (i: number) => void = () => {}): MergedPostings {
     let total = 0;
     for (const s of segments) total += s.keys.length;
     if (total > 0xffff_ffff) throw new RangeError('index holds more than 2^32 band entries; split it');
-    const bits = Math.min(22, Math.max(8, Math.floor(Math.log2(Math.max(1, total / 4)))));
-    const shift = 32 - bits;
-    const buckets = new Uint32Array((1 << bits) + 1);
+    // 1. scatter (key, unit) entries into buckets on the top bits of the key
+    const eBits = bucketBits(total / 4);
+    const eShift = 32 - eBits;
+    const eBuckets = new Uint32Array((1 << eBits) + 1);
     for (const s of segments) {
       const k = s.keys;
-      for (let i = 0; i < k.length; i++) buckets[(k[i]! >>> shift) + 1]!++;
+      for (let i = 0; i < k.length; i++) eBuckets[(k[i]! >>> eShift) + 1]!++;
     }
-    for (let h = 1; h < buckets.length; h++) buckets[h]! += buckets[h - 1]!;
+    for (let h = 1; h < eBuckets.length; h++) eBuckets[h]! += eBuckets[h - 1]!;
     const keys = new Uint32Array(total);
     const units = new Uint32Array(total);
-    const pos = buckets.slice(0, buckets.length - 1);
+    const pos = eBuckets.slice(0, eBuckets.length - 1);
     segments.forEach((s, si) => {
       const k = s.keys;
-      const slots = s.slots;
-      const bands = s.params.bands;
+      const u = s.units;
       const base = unitBase[si]!;
       for (let i = 0; i < k.length; i++) {
-        const d = pos[k[i]! >>> shift]!++;
+        const d = pos[k[i]! >>> eShift]!++;
         keys[d] = k[i]!;
-        units[d] = base + Math.floor(slots[i]! / bands);
+        units[d] = base + u[i]!;
       }
-      s.releasePostings();
+      release(si);
     });
-    // Within a bucket, entries are runs sorted per segment, segments in order (so units ascend across runs);
-    // a stable insertion sort by key gives (key, unit) order. Buckets hold ~4 entries, so this is linear.
-    if (segments.length > 1) {
-      for (let h = 0; h + 1 < buckets.length; h++) {
-        const lo = buckets[h]!;
-        const hi = buckets[h + 1]!;
-        for (let i = lo + 1; i < hi; i++) {
-          const k = keys[i]!;
-          if (k >= keys[i - 1]!) continue;
-          const u = units[i]!;
-          let j = i - 1;
-          while (j >= lo && keys[j]! > k) {
-            keys[j + 1] = keys[j]!;
-            units[j + 1] = units[j]!;
-            j--;
-          }
-          keys[j + 1] = k;
-          units[j + 1] = u;
-        }
+    // 2. within a bucket, entries are runs sorted per segment, segments in order (so units ascend across runs
+    // of one key); a stable sort by key gives (key, unit) order
+    if (segments.length > 1) for (let h = 0; h + 1 < eBuckets.length; h++) sortBucket(keys, units, eBuckets[h]!, eBuckets[h + 1]!);
+    // 3. compress: distinct keys, offsets, units without repeats within a key
+    let distinct = 0;
+    let w = 0;
+    const offsets = new Uint32Array(countDistinct(keys) + 1);
+    for (let i = 0; i < total; i++) {
+      const k = keys[i]!;
+      if (i === 0 || k !== keys[i - 1]) {
+        offsets[distinct] = w;
+        keys[distinct++] = k;
+        units[w++] = units[i]!;
+      } else if (units[i] !== units[w - 1]) {
+        units[w++] = units[i]!;
       }
     }
-    return new MergedPostings(keys, units, buckets, shift);
+    offsets[distinct] = w;
+    const dKeys = keys.slice(0, distinct);
+    const dUnits = w === total ? units : units.slice(0, w);
+    const bits = bucketBits(distinct / 2);
+    const shift = 32 - bits;
+    const buckets = new Uint32Array((1 << bits) + 1);
+    for (let i = 0; i < distinct; i++) buckets[(dKeys[i]! >>> shift) + 1]!++;
+    for (let h = 1; h < buckets.length; h++) buckets[h]! += buckets[h - 1]!;
+    return new MergedPostings(dKeys, offsets, dUnits, buckets, shift);
   }
 
+  /** (key, unit) entries */
   get entries(): number {
+    return this.units.length;
+  }
+
+  get distinctKeys(): number {
     return this.keys.length;
   }
 
   lookup(query: Uint32Array, maxPostings: number): { postings: Uint32Array[]; skipped: number } {
-    const { keys, units, buckets, shift } = this;
+    const { keys, offsets, units, buckets, shift } = this;
     const postings: Uint32Array[] = new Array(query.length);
     let skipped = 0;
     for (let q = 0; q < query.length; q++) {
@@ -81,20 +101,59 @@ export class MergedPostings {
       let i = buckets[h]!;
       const hi = buckets[h + 1]!;
       while (i < hi && keys[i]! < key) i++;
-      let j = i;
-      while (j < hi && keys[j] === key) j++;
-      if (i === j) {
+      if (i === hi || keys[i] !== key) {
         postings[q] = EMPTY;
-      } else if (j - i > maxPostings) {
+        continue;
+      }
+      const lo = offsets[i]!;
+      const n = offsets[i + 1]! - lo;
+      if (n > maxPostings) {
         postings[q] = EMPTY;
         skipped++;
       } else {
-        const out = units.slice(i, j);
-        let n = 1;
-        for (let x = 1; x < out.length; x++) if (out[x] !== out[n - 1]) out[n++] = out[x]!;
-        postings[q] = n === out.length ? out : out.subarray(0, n);
+        postings[q] = units.slice(lo, lo + n);
       }
     }
     return { postings, skipped };
   }
+}
+
+function bucketBits(target: number): number {
+  return Math.min(24, Math.max(8, Math.floor(Math.log2(Math.max(1, target)))));
+}
+
+function countDistinct(sorted: Uint32Array): number {
+  let d = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) d++;
+  return d;
+}
+
+/** Stable sort of entries [lo, hi) by key. */
+function sortBucket(keys: Uint32Array, units: Uint32Array, lo: number, hi: number): void {
+  let sorted = true;
+  for (let i = lo + 1; i < hi && sorted; i++) if (keys[i]! < keys[i - 1]!) sorted = false;
+  if (sorted) return;
+  if (hi - lo <= 32) {
+    for (let i = lo + 1; i < hi; i++) {
+      const k = keys[i]!;
+      if (k >= keys[i - 1]!) continue;
+      const u = units[i]!;
+      let j = i - 1;
+      while (j >= lo && keys[j]! > k) {
+        keys[j + 1] = keys[j]!;
+        units[j + 1] = units[j]!;
+        j--;
+      }
+      keys[j + 1] = k;
+      units[j + 1] = u;
+    }
+    return;
+  }
+  // a long bucket (a key shared by many units): sort an index, stable by position
+  const idx = Array.from({ length: hi - lo }, (_, i) => lo + i);
+  idx.sort((a, b) => keys[a]! - keys[b]! || a - b);
+  const k2 = Uint32Array.from(idx, (i) => keys[i]!);
+  const u2 = Uint32Array.from(idx, (i) => units[i]!);
+  keys.set(k2, lo);
+  units.set(u2, lo);
 }

@@ -32,7 +32,7 @@ export class FileIndexReader implements IndexReader {
     this.fileCount = this.fileBase[segments.length]!;
     if (this.unitCount > 0xffff_ffff) throw new RangeError('index holds more than 2^32 units; split it');
     this.cache = new ByteLru(cacheBytes);
-    this.postings = MergedPostings.build(segments, this.unitBase);
+    this.postings = MergedPostings.build(segments.map((s) => s.postings()), this.unitBase, (i) => segments[i]!.releasePostings());
   }
 
   async lookup(keys: Uint32Array, maxPostings: number): Promise<{ postings: Uint32Array[]; skipped: number }> {

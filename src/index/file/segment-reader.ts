@@ -6,6 +6,7 @@ import { ContainerReader, inflate } from './container';
 import { crc32 } from './crc32';
 import { Kind, SEGMENT_MAGIC, deltaDecode, errors, u16From, u32From } from './format';
 import { checkParams } from './manifest';
+import type { SegmentPostings } from './postings';
 
 export interface FileStrings {
   paths: string[];
@@ -102,6 +103,12 @@ export class Segment {
     const slots = this.slots;
     for (let i = 1; i < e; i++) if (keys[i]! < keys[i - 1]!) bad('band keys are not sorted');
     for (let i = 0; i < e; i++) if (slots[i]! >= e) bad('a posting names a unit that does not exist');
+  }
+
+  /** The postings with local unit ids (slot / bands). */
+  postings(): SegmentPostings {
+    const b = this.params.bands;
+    return { keys: this.keys, units: Uint32Array.from(this.slots, (s) => Math.floor(s / b)) };
   }
 
   releasePostings(): void {
