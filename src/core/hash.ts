@@ -3,8 +3,13 @@
 
 /** FNV-1a over the UTF-16 code units of a string (offset basis 0x811c9dc5, prime 0x01000193). */
 export function fnv1a32(text: string): number {
+  return fnv1a32Range(text, 0, text.length);
+}
+
+/** fnv1a32(text.slice(start, end)) without making the substring. */
+export function fnv1a32Range(text: string, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start, e = Math.min(end, text.length); i < e; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
@@ -36,7 +41,12 @@ export function splitmix32(state: number): number {
 
 /** 16-bit hash of raw token text (for verbatim-vs-renamed and identifier-consistency checks). */
 export function raw16(text: string): number {
-  const h = fnv1a32(text);
+  return raw16Range(text, 0, text.length);
+}
+
+/** raw16(text.slice(start, end)) without making the substring. */
+export function raw16Range(text: string, start: number, end: number): number {
+  const h = fnv1a32Range(text, start, end);
   return (h ^ (h >>> 16)) & 0xffff;
 }
 

@@ -1,9 +1,9 @@
 // Walks a web-tree-sitter tree into a normalized token stream plus the syntactic units (functions,
-// classes) found on the way. One TreeCursor, no recursion (deeply nested code cannot overflow the stack),
-// and one or two wasm calls per node: the per-type decisions are cached in tables indexed by type id,
+// classes) found on the way. One cursor, no recursion (deeply nested code cannot overflow the stack),
+// and a few wasm calls per node: the per-type decisions are cached in tables indexed by type id,
 // which are built from the type *names* (see vocabulary.ts).
 import type { Language, Tree } from 'web-tree-sitter';
-import { raw16 } from './hash';
+import { raw16, raw16Range } from './hash';
 import {
   classify, CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode, TokenClass, unitKindOf,
 } from './vocabulary';
@@ -95,50 +95,68 @@ function lineOf(ls: Uint32Array, offset: number, hint: number): number {
   return l;
 }
 
+/**
+ * The cursor moves the walk needs. web-tree-sitter's TreeCursor has them; node/rawCursor.ts provides a
+ * cheaper one over the same wasm functions.
+ */
+export interface WalkCursor {
+  readonly nodeTypeId: number;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+}
+
 export function tokenizeTree(tree: Tree, text: string, language: Language, id: LanguageId): Tokenized {
+  const cursor = tree.walk();
+  try {
+    return tokenizeWith(cursor, text, language, id);
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** tokenizeTree over a cursor placed on the root node; the caller owns (and deletes) the cursor. */
+export function tokenizeWith(cursor: WalkCursor, text: string, language: Language, id: LanguageId): Tokenized {
   const t = tablesFor(language, id);
   const cols = new Columns();
   const units: Unit[] = [];
   const open: { kind: UnitKind; start: number; depth: number }[] = [];
-  const cursor = tree.walk();
-  try {
-    let depth = 0;
-    for (;;) {
-      const typeId = cursor.nodeTypeId;
-      const cls = t.classes[typeId] as TokenClass;
-      let descended = false;
-      if (cls === TokenClass.Inner || cls === TokenClass.Plain) {
-        const uk = t.unitKinds[typeId];
-        if (uk) open.push({ kind: uk === 1 ? 'function' : 'class', start: cols.n, depth });
-        if (cursor.gotoFirstChild()) {
-          depth++;
-          descended = true;
-        } else {
-          if (uk) open.pop();
-          const s = cursor.startIndex, e = cursor.endIndex;
-          const rc = t.rawConst[typeId]!;
-          if (e > s) cols.push(t.codes[typeId]!, rc >= 0 ? rc : raw16(text.slice(s, e)), s, e);
-        }
-      } else if (cls !== TokenClass.Comment) {
+  let depth = 0;
+  for (;;) {
+    const typeId = cursor.nodeTypeId;
+    const cls = t.classes[typeId] as TokenClass;
+    let descended = false;
+    if (cls === TokenClass.Inner || cls === TokenClass.Plain) {
+      const uk = t.unitKinds[typeId];
+      if (uk) open.push({ kind: uk === 1 ? 'function' : 'class', start: cols.n, depth });
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        descended = true;
+      } else {
+        if (uk) open.pop();
         const s = cursor.startIndex, e = cursor.endIndex;
-        if (e > s) cols.push(t.codes[typeId]!, raw16(text.slice(s, e)), s, e);
+        const rc = t.rawConst[typeId]!;
+        if (e > s) cols.push(t.codes[typeId]!, rc >= 0 ? rc : raw16Range(text, s, e), s, e);
       }
-      if (descended) continue;
-      // advance to the next sibling, closing the nodes we leave on the way up
-      let done = false;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) { done = true; break; }
-        depth--;
-        const top = open[open.length - 1];
-        if (top && top.depth === depth) {
-          open.pop();
-          if (cols.n > top.start) units.push({ kind: top.kind, start: top.start, end: cols.n });
-        }
-      }
-      if (done) break;
+    } else if (cls !== TokenClass.Comment) {
+      const s = cursor.startIndex, e = cursor.endIndex;
+      if (e > s) cols.push(t.codes[typeId]!, raw16Range(text, s, e), s, e);
     }
-  } finally {
-    cursor.delete();
+    if (descended) continue;
+    // advance to the next sibling, closing the nodes we leave on the way up
+    let done = false;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) { done = true; break; }
+      depth--;
+      const top = open[open.length - 1];
+      if (top && top.depth === depth) {
+        open.pop();
+        if (cols.n > top.start) units.push({ kind: top.kind, start: top.start, end: cols.n });
+      }
+    }
+    if (done) break;
   }
   units.sort((a, b) => a.start - b.start || b.end - a.end);
   const n = cols.n;

@@ -3,9 +3,10 @@
 // from node_modules. Grammars are loaded on first use and cached.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
 import type { LanguageId } from '../core/types';
-import { tokenizeTree, type Tokenized } from '../core/tokenize';
+import { tokenizeWith, type Tokenized } from '../core/tokenize';
+import { rawCursorSupport, walkTree, type RawCursorSupport } from './rawCursor';
 
 const GRAMMAR_FILES: Record<LanguageId, [pkg: string, file: string]> = {
   javascript: ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
@@ -78,15 +79,53 @@ function fromNodeModules(pkg: string, file: string): string[] {
 let init: Promise<void> | undefined;
 const languages = new Map<LanguageId, Promise<Language>>();
 
+/** The raw cursor of rawCursor.ts, while it is trusted; undefined: web-tree-sitter's TreeCursor. */
+let raw: RawCursorSupport | undefined;
+/** tokens checked so far by walking the same trees with both cursors (see tokenizeParsed) */
+let rawChecked = 0;
+const RAW_CHECK_TOKENS = 200;
+
 function initParser(): Promise<void> {
-  init ??= Parser.init({
+  // emscripten turns this object into the wasm Module (it receives the exports): keep it for the raw cursor
+  const moduleObject = {
     locateFile: () => findWasm([
       path.join(__dirname, 'web-tree-sitter.wasm'),
       path.join(__dirname, '..', 'web-tree-sitter.wasm'),
       ...fromNodeModules('web-tree-sitter', 'web-tree-sitter.wasm'),
     ]),
-  });
+  };
+  init ??= Parser.init(moduleObject).then(() => { raw = rawCursorSupport(moduleObject); });
   return init;
+}
+
+/**
+ * Tokenizes a parsed tree with the raw cursor when it is available. The first trees (until
+ * RAW_CHECK_TOKENS tokens) are also walked with TreeCursor; any difference retires the raw cursor.
+ */
+export function tokenizeParsed(tree: Tree, text: string, lang: Language, id: LanguageId, useRaw = true): Tokenized {
+  const support = useRaw ? raw : undefined;
+  const doc = walkTree(tree, support, (c) => tokenizeWith(c, text, lang, id));
+  if (support && rawChecked < RAW_CHECK_TOKENS) {
+    const slow = walkTree(tree, undefined, (c) => tokenizeWith(c, text, lang, id));
+    if (!sameTokens(doc, slow)) {
+      raw = undefined;
+      return slow;
+    }
+    rawChecked += doc.tokens.codes.length;
+  }
+  return doc;
+}
+
+/** Whether tokenizing uses the raw cursor (false before the first parse, or after it was retired). */
+export function usesRawCursor(): boolean {
+  return raw !== undefined;
+}
+
+function sameTokens(a: Tokenized, b: Tokenized): boolean {
+  const x = a.tokens, y = b.tokens;
+  const eq = (p: ArrayLike<number>, q: ArrayLike<number>) => p.length === q.length && Array.prototype.every.call(p, (v, i) => v === q[i]);
+  return eq(x.codes, y.codes) && eq(x.raw, y.raw) && eq(x.starts, y.starts) && eq(x.ends, y.ends)
+    && JSON.stringify(a.units) === JSON.stringify(b.units);
 }
 
 function grammarPath(id: LanguageId): string {
@@ -147,7 +186,7 @@ export async function tokenizeText(text: string, id: LanguageId, timeoutMs = DEF
     if (rejectSyntaxErrors && (root.type === 'ERROR' || (root.hasError && text.length > 0 && errorShare(tree) > 0.5))) {
       throw new ParseFailure(`does not parse as ${id} (mostly syntax errors)`);
     }
-    return tokenizeTree(tree, text, lang, id);
+    return tokenizeParsed(tree, text, lang, id);
   } finally {
     tree.delete();
   }
