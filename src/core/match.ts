@@ -6,8 +6,8 @@ import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
 import type { Tokenized } from './tokenize';
-import type { Match, MatchKind, MatchOptions, SourceRef, Unit } from './types';
-import { CODE_IDENTIFIER, plainCode } from './vocabulary';
+import { languageFamily, type Match, type MatchKind, type MatchOptions, type SourceRef, type Unit } from './types';
+import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode } from './vocabulary';
 
 /** Tokens of context added around the hit units on both sides before aligning. */
 const MARGIN = 80;
@@ -29,6 +29,10 @@ export interface MatchDiagnostics {
 
 interface Scored {
   chain: Chain;
+  /** distinct shingles over the matched runs (of raw tokens when the runs are equal in raw tokens) */
+  distinct: number;
+  /** for chains whose runs are equal in raw tokens: distinct raw identifiers and literals in them */
+  exactValues: number;
   file: FileRecord;
   similarity: number;
   kind: MatchKind;
@@ -89,13 +93,17 @@ export class Matcher {
     diag.clusters = clusters.length;
 
     const scored: Scored[] = [];
-    const fileCache = new Map<number, { rec: FileRecord; sh: Uint32Array }>();
+    const fileCache = new Map<number, { rec: FileRecord; sh: Uint32Array; exact?: { codes: Uint32Array; sh: Uint32Array } } | null>();
+    const family = languageFamily(doc.tokens.language);
+    let qExact: { codes: Uint32Array; sh: Uint32Array } | undefined;
     for (const c of clusters.slice(0, MAX_CLUSTERS)) {
       if (c.n < this.tuning.minClusterPairs) break; // sorted by n
       signal?.throwIfAborted();
       let f = fileCache.get(c.fileId);
+      if (f === null) continue;
       if (!f) {
         const rec = await this.reader.file(c.fileId);
+        if (languageFamily(rec.language) !== family) { fileCache.set(c.fileId, null); reject(diag, 'other-language'); continue; }
         f = { rec, sh: shingleHashes(rec.codes, params.k) };
         fileCache.set(c.fileId, f);
       }
@@ -103,10 +111,25 @@ export class Matcher {
       const ss = Math.max(0, c.ss - MARGIN), se = Math.min(f.rec.codes.length, c.se + MARGIN);
       // seeds near the cluster's diagonal only: repetitive code elsewhere in the file cannot hijack the alignment
       const drift = 64 + (c.qe - c.qs) / 2;
-      const runs = findRuns(codes, shingles, qs, qe, f.rec.codes, f.sh, ss, se, this.limits, -c.off - drift, -c.off + drift);
+      const dLo = -c.off - drift, dHi = -c.off + drift;
+      const before = scored.length;
+      const runs = findRuns(codes, shingles, qs, qe, f.rec.codes, f.sh, ss, se, this.limits, dLo, dHi);
       for (const raw of chainRuns(runs, this.limits)) {
         const chain = trimPunctuation(raw, codes);
-        const s = this.score(doc, shingles, chain, f.rec, diag);
+        qExact ??= exactCodes(codes, doc.tokens.raw, params.k);
+        const s = this.score(doc, shingles, chain, f.rec, diag, qExact.sh);
+        if (s) scored.push(s);
+      }
+      if (scored.slice(before).some((s) => s.kind === 'verbatim')) continue;
+      // Repetitive code (tables of tests, lists of calls that differ only in literals) is ambiguous in
+      // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
+      // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
+      qExact ??= exactCodes(codes, doc.tokens.raw, params.k);
+      f.exact ??= exactCodes(f.rec.codes, f.rec.raw, params.k);
+      const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, f.exact.codes, f.exact.sh, ss, se, this.limits, dLo, dHi);
+      for (const raw of chainRuns(exactRuns, this.limits)) {
+        const chain = trimPunctuation(raw, codes);
+        const s = this.score(doc, shingles, chain, f.rec, diag, qExact.sh);
         if (s) scored.push(s);
       }
     }
@@ -126,9 +149,12 @@ export class Matcher {
       let rare = 0;
       for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
       const rarity = s.qShingles.length ? rare / s.qShingles.length : 0;
-      if (s.qShingles.length < this.tuning.minDistinctRatio * s.chain.matched) { reject(diag, 'repetitive'); continue; }
+      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched) { reject(diag, 'repetitive'); continue; }
       const share = s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
-      if (rare < share * this.opts.minTokens) { reject(diag, 'ubiquitous'); continue; }
+      // Ubiquity is judged on normalized shingles, which cannot tell one table of calls from another; code
+      // equal in raw tokens carries its own evidence in the names and literals it repeats.
+      const evidence = Math.max(rare, s.exactValues);
+      if (evidence < share * this.opts.minTokens) { reject(diag, 'ubiquitous'); continue; }
       const m = await this.toMatch(doc, s, rarity);
       if (m) accepted.push({ m, score: s.chain.matched * s.similarity * (0.5 + 0.5 * rarity) });
     }
@@ -143,7 +169,8 @@ export class Matcher {
     return kept;
   }
 
-  private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics): Scored | undefined {
+  /** qh: the query's shingles, exactSh: its raw-token shingles (see exactCodes) */
+  private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics, exactSh: Uint32Array): Scored | undefined {
     const qLen = chain.qEnd - chain.qStart, sLen = chain.sEnd - chain.sStart;
     if (Math.max(qLen, sLen) < this.tuning.minSpanShare * this.opts.minTokens || chain.matched < this.tuning.minMatchedShare * this.opts.minTokens) { reject(diag, 'small'); return undefined; }
     const similarity = (2 * chain.matched) / (qLen + sLen);
@@ -153,19 +180,23 @@ export class Matcher {
     let rawEqual = true, idPairs = 0, consistent = 0;
     const fwd = new Map<number, number>(), back = new Map<number, number>();
     const qShingles = new Set<number>();
+    const exactShingles = new Set<number>();
+    const values = new Set<number>();
     const k = this.reader.params.k;
     for (const r of chain.runs) {
       for (let t = 0; t < r.len; t++) {
         const qi = r.q + t, si = r.s + t;
         const qr = q.raw[qi]!, sr = file.raw[si]!;
         if (qr !== sr) rawEqual = false;
-        if (q.codes[qi] === CODE_IDENTIFIER) {
+        const code = q.codes[qi]!;
+        if (code === CODE_IDENTIFIER || code === CODE_STRING || code === CODE_NUMBER) values.add(code * 65536 + qr);
+        if (code === CODE_IDENTIFIER) {
           idPairs++;
           const f = fwd.get(sr), b = back.get(qr);
           if (f === undefined && b === undefined) { fwd.set(sr, qr); back.set(qr, sr); consistent++; }
           else if (f === qr && b === sr) consistent++;
         }
-        if (t + k <= r.len) qShingles.add(qh[qi]!);
+        if (t + k <= r.len) { qShingles.add(qh[qi]!); exactShingles.add(exactSh[qi]!); }
       }
     }
     const consistency = idPairs ? consistent / idPairs : 1;
@@ -178,7 +209,8 @@ export class Matcher {
       for (const r of chain.runs) { if (r.len > longest) longest = r.len; if (r.len >= 2 * k) inLong += r.len; }
       if (longest < this.tuning.minLongestRun || inLong < this.tuning.minLongRunShare * chain.matched) { reject(diag, 'fragmented'); return undefined; }
     }
-    return { chain, file, similarity, kind, consistency, qShingles: [...qShingles] };
+    return { chain, file, similarity, kind, consistency, qShingles: [...qShingles], distinct: (rawEqual ? exactShingles : qShingles).size,
+      exactValues: rawEqual ? values.size : 0 };
   }
 
   private async toMatch(doc: Tokenized, s: Scored, rarity: number): Promise<Match | undefined> {
@@ -208,6 +240,13 @@ export class Matcher {
       source,
     };
   }
+}
+
+/** Token codes that also carry the raw text's hash (equal only for equal raw tokens), and their shingles. */
+function exactCodes(codes: Uint32Array, raw: Uint16Array, k: number): { codes: Uint32Array; sh: Uint32Array } {
+  const out = new Uint32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = mix(codes[i]!, raw[i]! + 1);
+  return { codes: out, sh: shingleHashes(out, k) };
 }
 
 const LEADING_NOISE = new Set([';', '}', ')', ']', ','].map(plainCode));

@@ -6,6 +6,15 @@ export const LANGUAGES = [
 export type LanguageId = (typeof LANGUAGES)[number];
 
 /**
+ * Languages whose code is copied into one another as it is: TypeScript and TSX take JavaScript, C++ takes C.
+ * Matches are only made within a family; across families, equal normalized tokens are chance (two tables
+ * of HTTP status codes in PHP and Ruby), not copying.
+ */
+export function languageFamily(id: LanguageId): string {
+  return id === 'typescript' || id === 'tsx' ? 'javascript' : id === 'cpp' ? 'c' : id;
+}
+
+/**
  * A normalized token stream with a parallel position map. Index i of every array describes token i.
  * - codes: normalized token code from the frozen, name-based vocabulary (see core/vocabulary.ts):
  *   identifiers share one code, string and number literals have their own codes, keywords, operators
