@@ -26,7 +26,11 @@ export interface RepoSummary extends RepoMeta {
   readonly sourceBytes: number;
 }
 
-/** A fingerprinted source file as the indexer hands it to a store (fingerprint fields: core/fingerprint.ts). */
+/**
+ * A fingerprinted source file as the indexer hands it to a store (fingerprint fields: core/fingerprint.ts).
+ * bandKeys and shingles must be what fingerprintForIndex computes from codes and the unit ranges: the file
+ * store keeps only the token stream and recomputes them when it hands files back (previousFiles).
+ */
 export interface IndexedFile extends FileFingerprint {
   /** repository-relative path with '/' separators */
   readonly path: string;

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sortedDistinct } from '../../src/core/minhash';
+import { Malformed, decodePostings, decodeSet, decodeTokens, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
 import { crc32 } from '../../src/index/file/crc32';
-import { encodeHeader, decodeHeader, DEFLATED } from '../../src/index/file/format';
+import { encodeHeader, decodeHeader, DEFLATED, Kind } from '../../src/index/file/format';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
 import { UserError } from '../../src/index/store';
-import { PARAMS, meta, synthRepo } from '../integration/filestore/synthetic';
+import { PARAMS, meta, rng, synthRepo } from '../integration/filestore/synthetic';
 
 const tmpdirs: string[] = [];
 function tmpDir(): string {
@@ -62,7 +64,7 @@ describe('container header', () => {
   test('golden bytes', () => {
     const h = encodeHeader('MCIX', [{ kind: 1, offset: 64, length: 10, crc: 0xdeadbeef }, { kind: 2 | DEFLATED, offset: 74, length: 0x1_0000_0002, crc: 7 }]);
     assert.equal(h.toString('hex'),
-      '4d434958' + '0100' + '0000' + '02000000' +
+      '4d434958' + '0200' + '0000' + '02000000' +
       '01000000' + '4000000000000000' + '0a00000000000000' + 'efbeadde' +
       '02000080' + '4a00000000000000' + '0200000001000000' + '07000000' +
       crc32(h.subarray(0, 60)).toString(16).padStart(8, '0').match(/../g)!.reverse().join(''));
@@ -76,7 +78,7 @@ describe('container header', () => {
     await store.init(PARAMS);
     const bytes = fs.readFileSync(path.join(store.dir, 'MANIFEST'));
     assert.equal(bytes.toString('base64'),
-      'TUNJWAEAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00oY31RqnsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
+      'TUNJWAIAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00oGknujHsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
     assert.deepEqual(fs.readdirSync(store.dir), ['MANIFEST']);
   });
 });
@@ -123,11 +125,25 @@ describe('file store errors', () => {
     for (const name of ['seg-1.mcs', 'MANIFEST']) {
       const p = path.join(store.dir, name);
       const b = fs.readFileSync(p);
-      b.writeUInt16LE(2, 4);
-      b.writeUInt16LE(3, 6);
+      b.writeUInt16LE(3, 4);
+      b.writeUInt16LE(1, 6);
       fs.writeFileSync(p, b);
-      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 2\\.3\\); upgrade MemoCheck`));
+      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 3\\.1\\); upgrade MemoCheck`));
     }
+  });
+
+  test('an index of format 1 is refused with the way out, not misread', async () => {
+    const store = await smallIndex();
+    for (const name of ['seg-1.mcs', 'MANIFEST']) {
+      const p = path.join(store.dir, name);
+      const b = fs.readFileSync(p);
+      const h = decodeHeader(b, p, name === 'MANIFEST' ? 'MCIX' : 'MCSG', b.length);
+      assert.ok(!('need' in h));
+      // a format 1.0 header over the same sections, checksums intact: only the version tells it apart
+      fs.writeFileSync(p, Buffer.concat([encodeHeader(name === 'MANIFEST' ? 'MCIX' : 'MCSG', h.sections, 1, 0), b.subarray(h.bytes)]));
+      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format 1\\.0, this one reads 2\\.x\\); delete the index directory and re-create it with memocheck index`));
+    }
+    await expectUserError(store.putRepo(meta('x'), []), /MANIFEST was written by an older MemoCheck/);
   });
 
   test('a newer minor version with an unknown extra section still reads', async () => {
@@ -140,7 +156,7 @@ describe('file store errors', () => {
     const shift = 24;
     const sections = [...h.sections.map((s) => ({ ...s, offset: s.offset + shift })),
       { kind: 99, offset: b.length + shift, length: extra.length, crc: crc32(extra) }];
-    fs.writeFileSync(p, Buffer.concat([encodeHeader('MCIX', sections, 1, 4), b.subarray(h.bytes), extra]));
+    fs.writeFileSync(p, Buffer.concat([encodeHeader('MCIX', sections, 2, 4), b.subarray(h.bytes), extra]));
     await readAll(store);
   });
 
@@ -183,9 +199,69 @@ describe('file store errors', () => {
     const b = fs.readFileSync(p);
     const h = decodeHeader(b, p, 'MCSG', b.length);
     assert.ok(!('need' in h));
-    const posting = h.sections.find((s) => (s.kind & 0x7fffffff) === 22)!;
+    const posting = h.sections.find((s) => s.kind === Kind.POST_KEY_LOW)!;
     b[posting.offset + 2] ^= 1;
     fs.writeFileSync(p, b);
-    await expectUserError(store.openReader(), /seg-1\.mcs is corrupted \(section POST_KEYS checksum mismatch\); re-create it with memocheck index/);
+    await expectUserError(store.openReader(), /seg-1\.mcs is corrupted \(section POST_KEY_LOW checksum mismatch\); re-create it with memocheck index/);
+  });
+});
+
+describe('format 2 codecs', () => {
+  const r = rng(99);
+  const u32 = (): number => (r() * 4294967296) >>> 0;
+
+  test('bit packing round-trips every width, and checks its length', () => {
+    for (let w = 0; w <= 32; w++) {
+      const vals = Uint32Array.from({ length: 37 }, () => (w === 0 ? 0 : u32() % 2 ** w));
+      const packed = packBits(vals, w);
+      assert.equal(packed.length, Math.ceil((37 * w) / 8));
+      assert.deepEqual(Array.from(unpackBits(packed, 37, w)), Array.from(vals), `width ${w}`);
+    }
+    assert.throws(() => unpackBits(new Uint8Array(3), 37, 1), Malformed);
+  });
+
+  test('packed sets round-trip and store about log2(2^32 / n) + 2 bits per value', () => {
+    for (const n of [0, 1, 2, 1000, 50_000]) {
+      const set = sortedDistinct(Uint32Array.from({ length: n }, u32));
+      const p = encodeSet(set);
+      assert.deepEqual(Array.from(decodeSet(p.counts, p.low)), Array.from(set));
+      if (n >= 1000) assert.ok((p.low.length * 8) / set.length <= 33 - Math.log2(set.length), `${n}: ${p.low.length} low bytes`);
+    }
+    const edge = Uint32Array.of(0, 1, 0x7fff_ffff, 0xffff_fffe, 0xffff_ffff);
+    const p = encodeSet(edge);
+    assert.deepEqual(Array.from(decodeSet(p.counts, p.low)), Array.from(edge));
+    // bucket sizes that overrun the count, or values that are not ascending, are malformed
+    assert.throws(() => decodeSet(Uint8Array.of(1, 1, 2, 0), packBits([0], 31)), Malformed);
+    assert.throws(() => decodeSet(Uint8Array.of(2, 0), packBits([5, 5], 32)), Malformed);
+  });
+
+  test('postings round-trip with repeated keys and units, and reject units out of range', () => {
+    const keys = Uint32Array.of(3, 3, 3, 9, 0xffff_ffff, 0xffff_ffff);
+    const units = Uint32Array.of(0, 0, 7, 2, 1, 6);
+    const p = encodePostings(keys, units, 8);
+    const back = decodePostings(p, 8, 100);
+    assert.deepEqual(Array.from(back.keys), [3, 3, 9, 0xffff_ffff, 0xffff_ffff]);
+    assert.deepEqual(Array.from(back.units), [0, 7, 2, 1, 6]);
+    assert.throws(() => decodePostings(p, 7, 100), Malformed);
+    assert.throws(() => decodePostings(p, 8, 4), Malformed);
+    const empty = encodePostings(new Uint32Array(0), new Uint32Array(0), 0);
+    assert.equal(decodePostings(empty, 0, 0).keys.length, 0);
+  });
+
+  test('token streams round-trip through the vocabulary, lines going back included', () => {
+    const vocab = new Map<number, number>();
+    const codes = Uint32Array.of(0xdead_beef, 7, 7, 0xdead_beef, 0, 0xffff_ffff);
+    const raw = Uint16Array.of(1, 65535, 65535, 2, 0, 1);
+    const lines = Uint32Array.of(0, 0, 5, 3, 0xffff_ffff, 0xffff_ffff);
+    const bytes = encodeTokens(codes, raw, lines, vocab);
+    const table = Uint32Array.from(vocab.keys());
+    const back = decodeTokens(bytes, table, codes.length);
+    assert.deepEqual(Array.from(back.codes), Array.from(codes));
+    assert.deepEqual(Array.from(back.raw), Array.from(raw));
+    assert.deepEqual(Array.from(back.lines), Array.from(lines));
+    assert.throws(() => decodeTokens(bytes, table, codes.length + 1), Malformed);
+    assert.throws(() => decodeTokens(bytes, table.subarray(0, 1), codes.length), Malformed);
+    assert.throws(() => decodeTokens(bytes.subarray(0, bytes.length - 1), table, codes.length), Malformed);
+    assert.equal(decodeTokens(encodeTokens(new Uint32Array(0), new Uint16Array(0), new Uint32Array(0), vocab), table, 0).codes.length, 0);
   });
 });

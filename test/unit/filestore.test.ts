@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
 import type { IndexedFile, IndexReader } from '../../src/index/store';
-import { PARAMS, meta, synthRepo, sharedKey } from '../integration/filestore/synthetic';
+import { PARAMS, fingerprinted, meta, synthRepo, sharedKey } from '../integration/filestore/synthetic';
 
 const tmpdirs: string[] = [];
 function tmpIndex(): string {
@@ -38,7 +38,7 @@ describe('file store round trip', () => {
   let reader: IndexReader;
   before(async () => {
     store = await newStore();
-    files = [...synthRepo(1, { files: 300, fileLicense: 'GPL-2.0-only' })];
+    files = [...synthRepo(1, { files: 300, fileLicense: 'GPL-2.0-only' })].map((f) => fingerprinted(f));
     // an empty file and a file without units are legal
     files.push({ ...files[0]!, path: 'empty.c', codes: new Uint32Array(0), raw: new Uint16Array(0), lines: new Uint32Array(0),
       unitKinds: new Uint8Array(0), unitStarts: new Uint32Array(0), unitEnds: new Uint32Array(0), bandKeys: new Uint32Array(0), shingles: new Uint32Array(0) });
@@ -90,7 +90,7 @@ describe('file store round trip', () => {
 
   test('info reports repos, counts, version and bytes', async () => {
     const info = await store.info();
-    assert.equal(info.formatVersion, '1.0');
+    assert.equal(info.formatVersion, '2.0');
     assert.deepEqual(info.params, PARAMS);
     assert.equal(info.repos.length, 1);
     assert.equal(info.repos[0]!.name, 'alpha');

@@ -1,5 +1,15 @@
 // Growable typed arrays and the posting sort used while building a segment.
 
+/** `a` when it has room for `extra` more after its first `n`, else a copy of those `n` with doubled capacity. */
+function grown<T extends Uint8Array | Uint32Array>(a: T, n: number, extra: number, make: (capacity: number) => T): T {
+  if (n + extra <= a.length) return a;
+  let cap = Math.max(1, a.length * 2);
+  while (cap < n + extra) cap *= 2;
+  const b = make(cap);
+  b.set(a.subarray(0, n));
+  return b;
+}
+
 export class GrowU32 {
   a: Uint32Array;
   n = 0;
@@ -7,12 +17,7 @@ export class GrowU32 {
     this.a = new Uint32Array(capacity);
   }
   reserve(extra: number): void {
-    if (this.n + extra <= this.a.length) return;
-    let cap = this.a.length * 2;
-    while (cap < this.n + extra) cap *= 2;
-    const b = new Uint32Array(cap);
-    b.set(this.a.subarray(0, this.n));
-    this.a = b;
+    this.a = grown(this.a, this.n, extra, (cap) => new Uint32Array(cap));
   }
   push(v: number): void {
     this.reserve(1);
@@ -34,14 +39,11 @@ export class GrowU8 {
   constructor(capacity = 1024) {
     this.a = new Uint8Array(capacity);
   }
+  reserve(extra: number): void {
+    this.a = grown(this.a, this.n, extra, (cap) => new Uint8Array(cap));
+  }
   pushAll(v: ArrayLike<number>): void {
-    if (this.n + v.length > this.a.length) {
-      let cap = this.a.length * 2;
-      while (cap < this.n + v.length) cap *= 2;
-      const b = new Uint8Array(cap);
-      b.set(this.a.subarray(0, this.n));
-      this.a = b;
-    }
+    this.reserve(v.length);
     this.a.set(v, this.n);
     this.n += v.length;
   }

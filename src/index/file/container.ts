@@ -5,10 +5,12 @@ import { crc32 } from './crc32';
 import {
   DEFLATED, type Header, type SectionEntry, decodeHeader, encodeHeader, errors, headerBytes, kindName,
 } from './format';
-import { fsyncDir, readAt, writeAll } from './io';
+import { fsyncDir, readAt, readAtSync, writeAll } from './io';
 
 /** zlib level for sections: 6 costs ~3x the time of 1 for a few percent on our number streams. */
 export const DEFLATE_LEVEL = 1;
+/** token streams are small (a few kB): level 6 makes them ~7% smaller than level 1 in about the same time */
+export const BLOB_DEFLATE_LEVEL = 6;
 
 export const deflate = (bytes: Uint8Array): Buffer => deflateRawSync(bytes, { level: DEFLATE_LEVEL });
 
@@ -63,6 +65,13 @@ export class ContainerReader {
 
   async read(offset: number, length: number): Promise<Buffer> {
     const b = await readAt(this.fh, offset, length);
+    if (b.length !== length) throw errors.corrupted(this.display, 'truncated');
+    return b;
+  }
+
+  /** A synchronous read, for the many small reads of token streams during a lookup. */
+  readSync(offset: number, length: number): Buffer {
+    const b = readAtSync(this.fh.fd, offset, length);
     if (b.length !== length) throw errors.corrupted(this.display, 'truncated');
     return b;
   }

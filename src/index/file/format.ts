@@ -21,20 +21,27 @@
 //
 // MANIFEST sections: PARAMS (JSON FingerprintParams), REPOS (JSON {nextSegment, repos: ManifestRepo[]}).
 //
-// Segment sections (one repository; F files, U units, B = params.bands, E = U*B band entries):
+// Segment sections (one repository; F files, U units, B = params.bands). Format 2 stores what lookups need
+// compactly and nothing that can be recomputed from the token codes (format 1 kept each file's shingles and
+// the band of every posting: 0.84 index bytes per source byte, now about a third of that):
 //   META         JSON {repo: RepoSummary, params}
 //   FILE_STRINGS deflated JSON {paths, languages, licenses (null = repo licence), hashes}
-//   FILE_NUMS    deflated u32[6F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
-//                shingleCount[F], sourceBytes[F], blobLength[F], blobCrc[F]; blob offsets are the prefix sums
-//                of blobLength within BLOBS
+//   FILE_NUMS    deflated u32[5F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
+//                sourceBytes[F], blobLength[F], blobCrc[F]; blob offsets are the prefix sums of blobLength
 //   UNIT_KINDS   deflated u8[U] (UNIT_KIND_CODES)
 //   UNIT_STARTS  deflated u32[U] start token; UNIT_LENGTHS deflated u32[U] = end - start
-//   POST_KEYS    deflated u32[E]: band keys sorted ascending, delta-coded (k[i] - k[i-1] mod 2^32)
-//   POST_SLOTS   deflated u32[E]: for each sorted key its slot = localUnit * B + band, ascending within a key.
-//                The slot keeps the band index, so the unit-major bandKeys of every file can be rebuilt.
-//   SHINGLES     deflated u32[]: the repository's distinct shingle hashes, sorted, delta-coded
-//   BLOBS        per file one raw-deflated blob (own CRC in FILE_NUMS, read lazily):
-//                u32 codes[T], u32 lineDeltas[T], u32 shingles[S], u16 raw[T]
+//   CODES        deflated u32[]: the segment's vocabulary of token codes, in order of first use
+//   POST_KEY_COUNTS, POST_KEY_LOW   the distinct band keys as a packed set (codec.ts encodeSet): deflated
+//                varints {count, bits b, 2^b bucket sizes} for the keys' top b bits (b ~ log2 count), and
+//                the keys' low 32 - b bits bit-packed (stored as is: random bits do not deflate)
+//   POST_LISTS   deflated varints: per distinct key its number of units - 1, then per key the gaps - 1
+//                between its units (ascending, distinct)
+//   POST_FIRST   the first unit of each key's list, bit-packed in bitsFor(U - 1) bits
+//                Which band a key came from is not stored: IndexedFile.bandKeys are recomputed from the codes.
+//   SHINGLE_COUNTS, SHINGLE_LOW   the repository's distinct shingle hashes as a packed set (for document
+//                frequencies)
+//   BLOBS        per file one raw-deflated blob (own CRC in FILE_NUMS, read on demand), codec.ts encodeTokens:
+//                varint T, varint P, P x (varint CODES index, u16 raw), T x varint pair, T x varint line delta
 //
 // Unit and file ids handed to callers are global within one reader's snapshot: segments are numbered in
 // manifest order, and id = unitBase[segment] + localUnit (likewise fileBase for files), where the bases are
@@ -46,7 +53,7 @@ import { crc32 } from './crc32';
 
 export const MANIFEST_MAGIC = 'MCIX';
 export const SEGMENT_MAGIC = 'MCSG';
-export const FORMAT_MAJOR = 1;
+export const FORMAT_MAJOR = 2;
 export const FORMAT_MINOR = 0;
 export const MANIFEST_NAME = 'MANIFEST';
 export const LOCK_NAME = 'LOCK';
@@ -61,7 +68,8 @@ export const ENTRY_BYTES = 24;
 export const Kind = {
   PARAMS: 1, REPOS: 2,
   META: 16, FILE_STRINGS: 17, FILE_NUMS: 18, UNIT_KINDS: 19, UNIT_STARTS: 20, UNIT_LENGTHS: 21,
-  POST_KEYS: 22, POST_SLOTS: 23, SHINGLES: 24, BLOBS: 25,
+  BLOBS: 25, CODES: 26, POST_KEY_COUNTS: 27, POST_KEY_LOW: 28, POST_LISTS: 29, POST_FIRST: 30,
+  SHINGLE_COUNTS: 31, SHINGLE_LOW: 32,
 } as const;
 
 const KIND_NAMES = new Map<number, string>(Object.entries(Kind).map(([name, kind]) => [kind, name]));
@@ -109,6 +117,8 @@ export const errors = {
     new UserError(`${file} is not a MemoCheck index file; choose another --index path or re-create the index with memocheck index`),
   newer: (file: string, major: number, minor: number) =>
     new UserError(`${file} was written by a newer MemoCheck (format ${major}.${minor}); upgrade MemoCheck`),
+  older: (file: string, major: number, minor: number) =>
+    new UserError(`${file} was written by an older MemoCheck (format ${major}.${minor}, this one reads ${FORMAT_MAJOR}.x); delete the index directory and re-create it with memocheck index`),
   corrupted: (file: string, what: string) =>
     new UserError(`${file} is corrupted (${what}); re-create it with memocheck index`),
 };
@@ -127,6 +137,7 @@ export function decodeHeader(
   const minor = b.readUInt16LE(6);
   if (major > FORMAT_MAJOR) throw errors.newer(file, major, minor);
   if (major < 1) throw errors.corrupted(file, `unknown format version ${major}.${minor}`);
+  if (major < FORMAT_MAJOR) throw errors.older(file, major, minor);
   const n = b.readUInt32LE(8);
   const total = headerBytes(n);
   if (total > fileSize) throw errors.corrupted(file, 'truncated section table');
@@ -178,22 +189,4 @@ export function u32From(bytes: Uint8Array, file: string, what: string): Uint32Ar
   if (!HOST_LE) bytes = swapped(bytes, 4);
   else if (bytes.byteOffset % 4 !== 0) bytes = new Uint8Array(bytes); // a copy (Buffer#slice would be a view)
   return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-}
-
-export function u16From(bytes: Uint8Array, file: string, what: string): Uint16Array {
-  if (bytes.byteLength % 2 !== 0) throw errors.corrupted(file, `${what} has a bad length`);
-  if (!HOST_LE) bytes = swapped(bytes, 2);
-  else if (bytes.byteOffset % 2 !== 0) bytes = new Uint8Array(bytes);
-  return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
-}
-
-/** In place: a[i] = a[i] - a[i-1] (mod 2^32), for sorted arrays that then deflate well. */
-export function deltaEncode(a: Uint32Array): Uint32Array {
-  for (let i = a.length - 1; i > 0; i--) a[i] = (a[i]! - a[i - 1]!) >>> 0;
-  return a;
-}
-
-export function deltaDecode(a: Uint32Array): Uint32Array {
-  for (let i = 1; i < a.length; i++) a[i] = (a[i]! + a[i - 1]!) >>> 0;
-  return a;
 }

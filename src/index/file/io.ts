@@ -59,6 +59,18 @@ export async function readAt(fh: fs.promises.FileHandle, position: number, lengt
   return done === length ? buf : buf.subarray(0, done);
 }
 
+/** readAt without a round trip through the thread pool: small reads of a file in the page cache take microseconds. */
+export function readAtSync(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, done, Math.min(length - done, 1 << 30), position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);

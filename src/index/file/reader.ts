@@ -66,7 +66,7 @@ export class FileIndexReader implements IndexReader {
     const s = owner(this.fileBase, fileId);
     const seg = this.segments[s]!;
     const local = fileId - this.fileBase[s]!;
-    const t = await seg.tokens(local);
+    const t = seg.tokens(local);
     const rec: FileRecord = {
       id: fileId,
       repo: seg.repo.name,

@@ -1,10 +1,12 @@
 // One open segment: the lookup structures in memory, token streams read from disk per file on demand.
 import * as path from 'node:path';
-import type { FingerprintParams, LanguageId } from '../../core/types';
-import type { IndexedFile, RepoSummary } from '../store';
+import { shingleHashes, sortedDistinct, unitBandKeys } from '../../core/minhash';
+import type { FingerprintParams, LanguageId, Unit } from '../../core/types';
+import { type IndexedFile, type RepoSummary, UNIT_KINDS } from '../store';
+import { Malformed, decodePostings, decodeSet, decodeTokens } from './codec';
 import { ContainerReader, inflate } from './container';
 import { crc32 } from './crc32';
-import { Kind, SEGMENT_MAGIC, deltaDecode, errors, u16From, u32From } from './format';
+import { Kind, SEGMENT_MAGIC, errors, u32From } from './format';
 import { checkParams } from './manifest';
 import type { SegmentPostings } from './postings';
 
@@ -19,24 +21,23 @@ export interface FileTokens {
   codes: Uint32Array;
   raw: Uint16Array;
   lines: Uint32Array;
-  shingles: Uint32Array;
 }
 
 export class Segment {
-  /** band keys ascending and their slots (localUnit * bands + band); a reader moves them into its merged index */
-  keys!: Uint32Array;
-  slots!: Uint32Array;
+  /** band keys ascending with local units; decoded on open for readers, which move them into their merged index */
+  private packedPostings: SegmentPostings | undefined;
   unitKinds!: Uint8Array;
   unitStarts!: Uint32Array;
   unitLengths!: Uint32Array;
   /** first unit of each file, fileCount + 1 entries */
   fileUnitStart!: Uint32Array;
   tokenCount!: Uint32Array;
-  shingleCount!: Uint32Array;
   sourceBytes!: Uint32Array;
   blobLength!: Uint32Array;
   blobCrc!: Uint32Array;
   blobOffset!: Float64Array;
+  /** token codes by their index in the blobs */
+  codes!: Uint32Array;
   strings!: FileStrings;
   repo!: RepoSummary;
   params!: FingerprintParams;
@@ -47,13 +48,16 @@ export class Segment {
   get fileCount(): number { return this.strings.paths.length; }
   get unitCount(): number { return this.unitKinds.length; }
 
-  /** Opens and loads a segment. ENOENT propagates (the caller re-reads the manifest). */
-  static async open(dir: string, name: string): Promise<Segment> {
+  /**
+   * Opens and loads a segment; `withPostings` decodes the band keys (readers need them, re-indexing does not).
+   * ENOENT propagates (the caller re-reads the manifest).
+   */
+  static async open(dir: string, name: string, withPostings = true): Promise<Segment> {
     const file = path.join(dir, name);
     const c = await ContainerReader.open(file, SEGMENT_MAGIC);
     const s = new Segment(file, c);
     try {
-      await s.load();
+      await s.load(withPostings);
     } catch (e) {
       await c.close();
       throw e;
@@ -61,7 +65,7 @@ export class Segment {
     return s;
   }
 
-  private async load(): Promise<void> {
+  private async load(withPostings: boolean): Promise<void> {
     const { c, file } = this;
     const bad = (what: string): never => { throw errors.corrupted(file, what); };
     let meta: { repo: RepoSummary; params: unknown };
@@ -77,13 +81,12 @@ export class Segment {
     const f = this.strings?.paths?.length;
     if (typeof f !== 'number') bad('file table is malformed');
     const nums = u32From(await c.section(Kind.FILE_NUMS), file, 'FILE_NUMS');
-    if (nums.length !== 6 * f + 1) bad('file table has the wrong size');
+    if (nums.length !== 5 * f + 1) bad('file table has the wrong size');
     this.fileUnitStart = nums.subarray(0, f + 1);
     this.tokenCount = nums.subarray(f + 1, 2 * f + 1);
-    this.shingleCount = nums.subarray(2 * f + 1, 3 * f + 1);
-    this.sourceBytes = nums.subarray(3 * f + 1, 4 * f + 1);
-    this.blobLength = nums.subarray(4 * f + 1, 5 * f + 1);
-    this.blobCrc = nums.subarray(5 * f + 1, 6 * f + 1);
+    this.sourceBytes = nums.subarray(2 * f + 1, 3 * f + 1);
+    this.blobLength = nums.subarray(3 * f + 1, 4 * f + 1);
+    this.blobCrc = nums.subarray(4 * f + 1, 5 * f + 1);
     this.blobOffset = new Float64Array(f + 1);
     for (let i = 0; i < f; i++) this.blobOffset[i + 1] = this.blobOffset[i]! + this.blobLength[i]!;
     const blobs = c.entry(Kind.BLOBS);
@@ -94,61 +97,70 @@ export class Segment {
     this.unitStarts = u32From(await c.section(Kind.UNIT_STARTS), file, 'UNIT_STARTS');
     this.unitLengths = u32From(await c.section(Kind.UNIT_LENGTHS), file, 'UNIT_LENGTHS');
     if (this.unitStarts.length !== u || this.unitLengths.length !== u || this.fileUnitStart[f] !== u) bad('unit tables differ in size');
-
-    const e = u * this.params.bands;
-    this.keys = deltaDecode(u32From(await c.section(Kind.POST_KEYS), file, 'POST_KEYS'));
-    this.slots = u32From(await c.section(Kind.POST_SLOTS), file, 'POST_SLOTS');
-    if (this.keys.length !== e || this.slots.length !== e) bad('posting tables have the wrong size');
-    const keys = this.keys;
-    const slots = this.slots;
-    for (let i = 1; i < e; i++) if (keys[i]! < keys[i - 1]!) bad('band keys are not sorted');
-    for (let i = 0; i < e; i++) if (slots[i]! >= e) bad('a posting names a unit that does not exist');
+    this.codes = u32From(await c.section(Kind.CODES), file, 'CODES');
+    if (!withPostings) return;
+    const [counts, low, lists, first] = [
+      await c.section(Kind.POST_KEY_COUNTS), await c.section(Kind.POST_KEY_LOW), await c.section(Kind.POST_LISTS), await c.section(Kind.POST_FIRST),
+    ];
+    this.packedPostings = this.decoded('band keys', () => decodePostings({ keys: { counts, low }, lists, first }, u, u * this.params.bands));
   }
 
-  /** The postings with local unit ids (slot / bands). */
+  /** Runs a decoder; malformed input becomes a "corrupted" error naming what was read. */
+  private decoded<T>(what: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof Malformed) throw errors.corrupted(this.file, `${what}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** The band keys (ascending) with their local units; readers take them over and release them. */
   postings(): SegmentPostings {
-    const b = this.params.bands;
-    return { keys: this.keys, units: Uint32Array.from(this.slots, (s) => Math.floor(s / b)) };
+    if (!this.packedPostings) throw new Error('segment was opened without postings');
+    return this.packedPostings;
   }
 
   releasePostings(): void {
-    this.keys = new Uint32Array(0);
-    this.slots = new Uint32Array(0);
+    this.packedPostings = undefined;
   }
 
   /** The repository's distinct shingles, loaded on first use. */
   async shingles(): Promise<Uint32Array> {
-    this.distinctShingles ??= deltaDecode(u32From(await this.c.section(Kind.SHINGLES), this.file, 'SHINGLES'));
+    if (!this.distinctShingles) {
+      const counts = await this.c.section(Kind.SHINGLE_COUNTS);
+      const low = await this.c.section(Kind.SHINGLE_LOW);
+      this.distinctShingles = this.decoded('shingle set', () => decodeSet(counts, low));
+    }
     return this.distinctShingles;
   }
 
-  async tokens(local: number): Promise<FileTokens> {
+  /** One file's token stream (a synchronous read: small, and usually in the page cache). */
+  tokens(local: number): FileTokens {
     const blobs = this.c.entry(Kind.BLOBS)!;
-    const stored = await this.c.read(blobs.offset + this.blobOffset[local]!, this.blobLength[local]!);
+    const stored = this.c.readSync(blobs.offset + this.blobOffset[local]!, this.blobLength[local]!);
     const what = `token stream of ${this.strings.paths[local]}`;
     if (crc32(stored) !== this.blobCrc[local]) throw errors.corrupted(this.file, `${what}: checksum mismatch`);
     const blob = inflate(stored, this.file, what);
-    const t = this.tokenCount[local]!;
-    const s = this.shingleCount[local]!;
-    if (blob.length !== 10 * t + 4 * s) throw errors.corrupted(this.file, `${what} has the wrong size`);
-    const u32 = u32From(blob.subarray(0, 4 * (2 * t + s)), this.file, what);
-    const lines = deltaDecode(u32.subarray(t, 2 * t));
-    return { codes: u32.subarray(0, t), lines, shingles: u32.subarray(2 * t), raw: u16From(blob.subarray(4 * (2 * t + s)), this.file, what) };
+    return this.decoded(what, () => decodeTokens(blob, this.codes, this.tokenCount[local]!));
   }
 
-  /** Rebuilds the IndexedFile records (for incremental re-indexing). */
+  /** Rebuilds the IndexedFile records (for incremental re-indexing); shingles and band keys are recomputed. */
   async indexedFiles(): Promise<Map<string, IndexedFile>> {
-    const b = this.params.bands;
-    const bandKeys = new Uint32Array(this.keys.length);
-    for (let i = 0; i < this.keys.length; i++) bandKeys[this.slots[i]!] = this.keys[i]!;
     const out = new Map<string, IndexedFile>();
     for (let i = 0; i < this.fileCount; i++) {
-      const t = await this.tokens(i);
+      const t = this.tokens(i);
       const u0 = this.fileUnitStart[i]!;
       const u1 = this.fileUnitStart[i + 1]!;
       const starts = this.unitStarts.slice(u0, u1);
       const ends = new Uint32Array(u1 - u0);
-      for (let j = 0; j < ends.length; j++) ends[j] = starts[j]! + this.unitLengths[u0 + j]!;
+      const units: Unit[] = [];
+      for (let j = 0; j < ends.length; j++) {
+        ends[j] = starts[j]! + this.unitLengths[u0 + j]!;
+        if (ends[j]! > t.codes.length) throw errors.corrupted(this.file, `unit ${u0 + j} lies outside its file`);
+        units.push({ kind: UNIT_KINDS[this.unitKinds[u0 + j]!] ?? 'window', start: starts[j]!, end: ends[j]! });
+      }
+      const shingles = shingleHashes(t.codes, this.params.k);
       const license = this.strings.licenses[i];
       const rec: IndexedFile = {
         path: this.strings.paths[i]!,
@@ -160,8 +172,8 @@ export class Segment {
         unitKinds: this.unitKinds.slice(u0, u1),
         unitStarts: starts,
         unitEnds: ends,
-        bandKeys: bandKeys.slice(u0 * b, u1 * b),
-        shingles: t.shingles,
+        bandKeys: unitBandKeys(shingles, units, this.params),
+        shingles: sortedDistinct(shingles),
       };
       out.set(rec.path, rec);
     }

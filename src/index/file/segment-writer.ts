@@ -5,11 +5,12 @@ import { deflateRawSync } from 'node:zlib';
 import type { FingerprintParams } from '../../core/types';
 import type { IndexedFile, RepoMeta, RepoSummary } from '../store';
 import { GrowU32, GrowU8, sortPostings, sortUnique } from './arrays';
-import { ContainerWriter, DEFLATE_LEVEL } from './container';
-import { Kind, SEGMENT_MAGIC, deltaEncode, leBytes } from './format';
+import { encodePostings, encodeSet, encodeTokens } from './codec';
+import { BLOB_DEFLATE_LEVEL, ContainerWriter } from './container';
+import { Kind, SEGMENT_MAGIC, leBytes } from './format';
 import { crc32 } from './crc32';
 
-const SECTION_COUNT = 10;
+const SECTION_COUNT = 14;
 
 export class SegmentBuilder {
   private readonly w: ContainerWriter;
@@ -20,7 +21,8 @@ export class SegmentBuilder {
   private readonly seen = new Set<string>();
   private readonly unitStart = new GrowU32();
   private readonly tokenCount = new GrowU32();
-  private readonly shingleCount = new GrowU32();
+  /** token code -> index in the segment's CODES vocabulary */
+  private readonly vocab = new Map<number, number>();
   private readonly sourceBytes = new GrowU32();
   private readonly blobLength = new GrowU32();
   private readonly blobCrc = new GrowU32();
@@ -45,22 +47,13 @@ export class SegmentBuilder {
     if (this.seen.has(f.path)) throw new Error(`${f.path}: the same path was given twice to putRepo`);
     this.seen.add(f.path);
     const t = f.codes.length;
-    const s = f.shingles.length;
-    const blob = Buffer.allocUnsafe(10 * t + 4 * s);
-    const u32 = new Uint32Array(2 * t + s);
-    u32.set(f.codes, 0);
-    for (let i = 0; i < t; i++) u32[t + i] = (f.lines[i]! - (i ? f.lines[i - 1]! : 0)) >>> 0;
-    u32.set(f.shingles, 2 * t);
-    blob.set(leBytes(u32), 0);
-    blob.set(leBytes(f.raw), 4 * u32.length);
-    const stored = deflateRawSync(blob, { level: DEFLATE_LEVEL });
+    const stored = deflateRawSync(encodeTokens(f.codes, f.raw, f.lines, this.vocab), { level: BLOB_DEFLATE_LEVEL });
     this.w.append(stored);
     this.paths.push(f.path);
     this.languages.push(f.language);
     this.licenses.push(f.license ?? null);
     this.hashes.push(f.contentHash);
     this.tokenCount.push(t);
-    this.shingleCount.push(s);
     this.sourceBytes.push(Math.min(f.sourceBytes, 0xffff_ffff));
     this.blobLength.push(stored.length);
     this.blobCrc.push(crc32(stored));
@@ -95,23 +88,30 @@ export class SegmentBuilder {
     const strings = { paths: this.paths, languages: this.languages, licenses: this.licenses, hashes: this.hashes };
     w.add(Kind.FILE_STRINGS, Buffer.from(JSON.stringify(strings)), true);
     const f = this.paths.length;
-    const nums = new Uint32Array(6 * f + 1);
+    const nums = new Uint32Array(5 * f + 1);
     nums.set(this.unitStart.view(), 0);
     nums.set(this.tokenCount.view(), f + 1);
-    nums.set(this.shingleCount.view(), 2 * f + 1);
-    nums.set(this.sourceBytes.view(), 3 * f + 1);
-    nums.set(this.blobLength.view(), 4 * f + 1);
-    nums.set(this.blobCrc.view(), 5 * f + 1);
+    nums.set(this.sourceBytes.view(), 2 * f + 1);
+    nums.set(this.blobLength.view(), 3 * f + 1);
+    nums.set(this.blobCrc.view(), 4 * f + 1);
     w.add(Kind.FILE_NUMS, leBytes(nums), true);
     w.add(Kind.UNIT_KINDS, this.unitKinds.view(), true);
     w.add(Kind.UNIT_STARTS, leBytes(this.unitStarts.view()), true);
     w.add(Kind.UNIT_LENGTHS, leBytes(this.unitLengths.view()), true);
+    w.add(Kind.CODES, leBytes(Uint32Array.from(this.vocab.keys())), true);
     this.compactShingles();
-    w.add(Kind.SHINGLES, leBytes(deltaEncode(this.shingles.view())), true);
+    const shingles = encodeSet(this.shingles.view());
     this.shingles = new GrowU32(1);
+    w.add(Kind.SHINGLE_COUNTS, shingles.counts, true);
+    w.add(Kind.SHINGLE_LOW, shingles.low, false);
     const { keys, slots } = sortPostings(this.bandKeys.view());
-    w.add(Kind.POST_SLOTS, leBytes(slots), true);
-    w.add(Kind.POST_KEYS, leBytes(deltaEncode(keys)), true);
+    const bands = this.params.bands;
+    for (let i = 0; i < slots.length; i++) slots[i] = Math.floor(slots[i]! / bands); // slot -> unit
+    const postings = encodePostings(keys, slots, this.unitStarts.n);
+    w.add(Kind.POST_KEY_COUNTS, postings.keys.counts, true);
+    w.add(Kind.POST_KEY_LOW, postings.keys.low, false);
+    w.add(Kind.POST_LISTS, postings.lists, true);
+    w.add(Kind.POST_FIRST, postings.first, false);
     w.finish();
     return summary;
   }

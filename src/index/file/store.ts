@@ -176,7 +176,7 @@ export class FileIndexStore implements IndexStore {
       if (!entry) return new Map();
       let seg: Segment;
       try {
-        seg = await Segment.open(this.dir, entry.segment);
+        seg = await Segment.open(this.dir, entry.segment, false);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw e;

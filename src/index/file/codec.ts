@@ -1,0 +1,291 @@
+// Compact encodings of format 2 (see format.ts): LEB128 varints, fixed-width bit packing, sorted sets of
+// u32 as bucket counts + low bits, posting lists and token streams. Decoders check every bound and throw
+// `Malformed`; the segment reader turns it into a "corrupted" error naming the file and the section.
+import { GrowU8 } from './arrays';
+
+export class Malformed extends Error {}
+
+/** A growable byte buffer with varint and little-endian writers. */
+export class ByteWriter extends GrowU8 {
+  constructor() {
+    super(256);
+  }
+  varint(v: number): void {
+    this.reserve(5);
+    v >>>= 0;
+    while (v >= 0x80) {
+      this.a[this.n++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.a[this.n++] = v;
+  }
+  u16(v: number): void {
+    this.reserve(2);
+    this.a[this.n++] = v & 0xff;
+    this.a[this.n++] = (v >>> 8) & 0xff;
+  }
+}
+
+export class ByteReader {
+  p = 0;
+  constructor(private readonly b: Uint8Array) {}
+  varint(): number {
+    const b = this.b;
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (this.p >= b.length) throw new Malformed('ends inside a number');
+      const x = b[this.p++]!;
+      v += (x & 0x7f) * 2 ** shift;
+      if (x < 0x80) {
+        if (v > 0xffff_ffff) throw new Malformed('number out of range');
+        return v;
+      }
+    }
+    throw new Malformed('number too long');
+  }
+  u16(): number {
+    if (this.p + 2 > this.b.length) throw new Malformed('ends inside a number');
+    const v = this.b[this.p]! | (this.b[this.p + 1]! << 8);
+    this.p += 2;
+    return v;
+  }
+  get done(): boolean {
+    return this.p === this.b.length;
+  }
+  end(): void {
+    if (!this.done) throw new Malformed('has trailing bytes');
+  }
+}
+
+/** Bits needed to store values 0..max. */
+export const bitsFor = (max: number): number => (max <= 0 ? 0 : 32 - Math.clz32(max));
+
+/** Packs `count` values of `width` bits (0..32), least significant bit first. */
+export function packBits(values: ArrayLike<number>, width: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil((values.length * width) / 8));
+  if (width === 0) return out;
+  let acc = 0; // pending bits, fewer than 8 after each flush, as a float to hold up to 40 bits
+  let nacc = 0;
+  let p = 0;
+  for (let i = 0; i < values.length; i++) {
+    acc += (values[i]! >>> 0) * 2 ** nacc;
+    nacc += width;
+    while (nacc >= 8) {
+      out[p++] = acc % 256;
+      acc = Math.floor(acc / 256);
+      nacc -= 8;
+    }
+  }
+  if (nacc > 0) out[p] = acc;
+  return out;
+}
+
+/** Unpacks `count` values of `width` bits; the input must have exactly the packed length. */
+export function unpackBits(bytes: Uint8Array, count: number, width: number, out = new Uint32Array(count)): Uint32Array {
+  if (bytes.length !== Math.ceil((count * width) / 8)) throw new Malformed('bit-packed array has the wrong size');
+  if (width === 0) return out.fill(0);
+  const mask = width === 32 ? 0xffff_ffff : 2 ** width - 1;
+  let acc = 0;
+  let nacc = 0;
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    while (nacc < width) {
+      acc += bytes[p++]! * 2 ** nacc;
+      nacc += 8;
+    }
+    out[i] = acc % (mask + 1);
+    acc = Math.floor(acc / (mask + 1));
+    nacc -= width;
+  }
+  return out;
+}
+
+/**
+ * A sorted set of distinct u32 values: bucket b holds the values whose top `bits` bits are b; the varints
+ * give each bucket's size, the packed array each value's low 32 - bits bits. About log2(2^32 / n) + 2 bits
+ * per value, against 32 for the values themselves.
+ */
+export interface PackedSet {
+  /** varint count, varint bits, then 2^bits varint bucket sizes: compressible */
+  readonly counts: Uint8Array;
+  /** the low bits, packed: incompressible */
+  readonly low: Uint8Array;
+}
+
+export function encodeSet(sorted: Uint32Array): PackedSet {
+  const n = sorted.length;
+  const bits = Math.min(24, Math.max(0, Math.round(Math.log2(Math.max(1, n)))));
+  const w = new ByteWriter();
+  w.varint(n);
+  w.varint(bits);
+  const shift = 32 - bits;
+  let i = 0;
+  for (let b = 0; b < 2 ** bits; b++) {
+    let c = 0;
+    while (i < n && (bits === 0 || sorted[i]! >>> shift === b)) { i++; c++; }
+    w.varint(c);
+  }
+  if (i !== n) throw new Error('encodeSet: values are not sorted');
+  const lowMask = bits === 0 ? 0xffff_ffff : 2 ** shift - 1;
+  const low = new Uint32Array(n);
+  for (let j = 0; j < n; j++) low[j] = sorted[j]! & lowMask;
+  return { counts: w.view().slice(), low: packBits(low, shift) };
+}
+
+export function decodeSet(counts: Uint8Array, low: Uint8Array): Uint32Array {
+  const r = new ByteReader(counts);
+  const n = r.varint();
+  const bits = r.varint();
+  if (bits > 24) throw new Malformed('bad bucket width');
+  const shift = 32 - bits;
+  const out = unpackBits(low, n, shift);
+  let i = 0;
+  for (let b = 0; b < 2 ** bits; b++) {
+    const c = r.varint();
+    if (i + c > n) throw new Malformed('bucket sizes exceed the count');
+    const hi = bits === 0 ? 0 : b * 2 ** shift;
+    for (let j = i; j < i + c; j++) {
+      out[j] = hi + out[j]!;
+      if (j > i && out[j]! <= out[j - 1]!) throw new Malformed('values are not ascending');
+    }
+    i += c;
+  }
+  if (i !== n) throw new Malformed('bucket sizes do not add up');
+  r.end();
+  return out;
+}
+
+/**
+ * Posting lists of one segment: for each distinct key (a PackedSet), its units ascending and distinct.
+ * `lists` (compressible) holds per key the list length - 1, then per key the gaps - 1 between its units;
+ * `first` (packed) the first unit of each list in bitsFor(unitCount - 1) bits.
+ */
+export interface PackedPostings {
+  readonly keys: PackedSet;
+  readonly lists: Uint8Array;
+  readonly first: Uint8Array;
+}
+
+/** `keys` ascending, `units` ascending within a key; duplicate (key, unit) entries are dropped. */
+export function encodePostings(keys: Uint32Array, units: Uint32Array, unitCount: number): PackedPostings {
+  const distinct: number[] = [];
+  const firsts: number[] = [];
+  const lengths = new ByteWriter();
+  const gaps = new ByteWriter();
+  let len = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (i === 0 || keys[i] !== keys[i - 1]) {
+      if (i > 0) lengths.varint(len - 1);
+      distinct.push(keys[i]!);
+      firsts.push(units[i]!);
+      len = 1;
+    } else if (units[i] !== units[i - 1]) {
+      if (units[i]! < units[i - 1]!) throw new Error('encodePostings: units are not ascending within a key');
+      gaps.varint(units[i]! - units[i - 1]! - 1);
+      len++;
+    }
+  }
+  if (keys.length) lengths.varint(len - 1);
+  const lists = new Uint8Array(lengths.n + gaps.n);
+  lists.set(lengths.view(), 0);
+  lists.set(gaps.view(), lengths.n);
+  return { keys: encodeSet(Uint32Array.from(distinct)), lists, first: packBits(firsts, bitsFor(unitCount - 1)) };
+}
+
+/** The entries again: keys ascending (repeated per unit), units ascending within a key. */
+export function decodePostings(p: PackedPostings, unitCount: number, maxEntries: number): { keys: Uint32Array; units: Uint32Array } {
+  const distinct = decodeSet(p.keys.counts, p.keys.low);
+  const d = distinct.length;
+  const first = unpackBits(p.first, d, bitsFor(unitCount - 1));
+  const r = new ByteReader(p.lists);
+  const lens = new Uint32Array(d);
+  let total = 0;
+  for (let i = 0; i < d; i++) {
+    lens[i] = r.varint() + 1;
+    total += lens[i]!;
+  }
+  if (total > maxEntries) throw new Malformed('more postings than units can have');
+  const keys = new Uint32Array(total);
+  const units = new Uint32Array(total);
+  let w = 0;
+  for (let i = 0; i < d; i++) {
+    let u = first[i]!;
+    for (let j = 0; j < lens[i]!; j++) {
+      if (j > 0) u += r.varint() + 1;
+      if (u >= unitCount) throw new Malformed('a posting names a unit that does not exist');
+      keys[w] = distinct[i]!;
+      units[w++] = u;
+    }
+  }
+  r.end();
+  return { keys, units };
+}
+
+/**
+ * A file's token stream: codes as indexes into the segment's code vocabulary, (code, raw) pairs as a
+ * per-file dictionary in order of first use, the tokens as dictionary indexes and lines as deltas.
+ *   varint T, varint P, P x (varint vocabulary index, u16 raw), T x varint pair index, T x varint line delta
+ */
+export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32Array, vocab: Map<number, number>): Uint8Array {
+  const t = codes.length;
+  const pairs = new Map<number, number>();
+  const dict = new ByteWriter();
+  const stream = new ByteWriter();
+  for (let i = 0; i < t; i++) {
+    let v = vocab.get(codes[i]!);
+    if (v === undefined) {
+      v = vocab.size;
+      vocab.set(codes[i]!, v);
+    }
+    const key = v * 65536 + raw[i]!;
+    let p = pairs.get(key);
+    if (p === undefined) {
+      p = pairs.size;
+      pairs.set(key, p);
+      dict.varint(v);
+      dict.u16(raw[i]!);
+    }
+    stream.varint(p);
+  }
+  for (let i = 0; i < t; i++) stream.varint(lines[i]! - (i ? lines[i - 1]! : 0));
+  const head = new ByteWriter();
+  head.varint(t);
+  head.varint(pairs.size);
+  const out = new Uint8Array(head.n + dict.n + stream.n);
+  out.set(head.view(), 0);
+  out.set(dict.view(), head.n);
+  out.set(stream.view(), head.n + dict.n);
+  return out;
+}
+
+export function decodeTokens(bytes: Uint8Array, vocab: Uint32Array, tokenCount: number): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
+  const r = new ByteReader(bytes);
+  const t = r.varint();
+  if (t !== tokenCount) throw new Malformed('has the wrong token count');
+  const p = r.varint();
+  if (p > t) throw new Malformed('has more pairs than tokens');
+  const pCode = new Uint32Array(p);
+  const pRaw = new Uint16Array(p);
+  for (let i = 0; i < p; i++) {
+    const v = r.varint();
+    if (v >= vocab.length) throw new Malformed('names a code outside the vocabulary');
+    pCode[i] = vocab[v]!;
+    pRaw[i] = r.u16();
+  }
+  const codes = new Uint32Array(t);
+  const raw = new Uint16Array(t);
+  const lines = new Uint32Array(t);
+  for (let i = 0; i < t; i++) {
+    const x = r.varint();
+    if (x >= p) throw new Malformed('names a pair outside the dictionary');
+    codes[i] = pCode[x]!;
+    raw[i] = pRaw[x]!;
+  }
+  let line = 0;
+  for (let i = 0; i < t; i++) {
+    line = (line + r.varint()) >>> 0;
+    lines[i] = line;
+  }
+  r.end();
+  return { codes, raw, lines };
+}
