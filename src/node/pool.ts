@@ -1,5 +1,7 @@
 // A small worker-thread pool with in-order, bounded-concurrency mapping. With size 0 the jobs run in the
-// calling thread (useful inside hosts that must not start workers).
+// calling thread (useful inside hosts that must not start workers). Starting a worker costs a module load
+// plus compiling web-tree-sitter and each grammar's wasm (0.1-0.5 s), so a closed pool hands its idle
+// workers to the next pool (indexing many repositories in one run) and they end after IDLE_MS unused.
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +19,38 @@ function startWorker(): Worker {
   return new Worker(path.join(__dirname, 'worker.js'));
 }
 
+/** Idle workers of closed pools, unreferenced (they do not keep the process alive), newest last. */
+const spare: Worker[] = [];
+let spareTimer: NodeJS.Timeout | undefined;
+const IDLE_MS = 5_000;
+
+function takeSpare(): Worker | undefined {
+  const w = spare.pop();
+  if (!spare.length && spareTimer) { clearTimeout(spareTimer); spareTimer = undefined; }
+  w?.ref();
+  return w;
+}
+
+function putSpare(w: Worker): void {
+  w.unref();
+  spare.push(w);
+  if (spareTimer) clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => {
+    spareTimer = undefined;
+    for (const x of spare.splice(0)) void x.terminate();
+  }, IDLE_MS);
+  spareTimer.unref();
+}
+
+/** Workers that ended (crashed or terminated): never handed on. */
+const ended = new WeakSet<Worker>();
+
+function onExit(this: Worker): void {
+  ended.add(this);
+  const i = spare.indexOf(this);
+  if (i >= 0) spare.splice(i, 1);
+}
+
 export function defaultWorkers(): number {
   return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length));
 }
@@ -29,23 +63,35 @@ export class FilePool {
   private nextId = 0;
   private closed = false;
 
+  private readonly listeners = new Map<Worker, { message(res: FileResult): void; error(e: Error): void }>();
+
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
-      const w = startWorker();
-      w.on('message', (res: FileResult & { id: number }) => {
-        const p = this.busy.get(w);
-        this.busy.delete(w);
-        this.idle.push(w);
-        p?.resolve(res);
-        this.pump();
-      });
-      w.on('error', (e) => {
-        const p = this.busy.get(w);
-        this.busy.delete(w);
-        p?.reject(e);
-      });
-      this.workers.push(w);
-      this.idle.push(w);
+      let w = takeSpare();
+      if (!w) {
+        w = startWorker();
+        w.on('exit', onExit);
+      }
+      const worker = w;
+      const l = {
+        message: (res: FileResult) => {
+          const p = this.busy.get(worker);
+          this.busy.delete(worker);
+          this.idle.push(worker);
+          p?.resolve(res);
+          this.pump();
+        },
+        error: (e: Error) => {
+          const p = this.busy.get(worker);
+          this.busy.delete(worker);
+          p?.reject(e);
+        },
+      };
+      worker.on('message', l.message);
+      worker.on('error', l.error);
+      this.listeners.set(worker, l);
+      this.workers.push(worker);
+      this.idle.push(worker);
     }
   }
 
@@ -67,10 +113,27 @@ export class FilePool {
     }
   }
 
+  /** Rejects queued jobs; idle workers go to the next pool, busy ones (after an abort) are terminated. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     for (const { p } of this.queue.splice(0)) p.reject(new Error('pool closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    const ending: Promise<number>[] = [];
+    for (const w of this.workers) {
+      const l = this.listeners.get(w)!;
+      w.off('message', l.message);
+      w.off('error', l.error);
+      const busy = this.busy.get(w);
+      if (busy || !this.idle.includes(w)) {
+        // still working after an abort, or broken by an error: its next message would go astray
+        busy?.reject(new Error('pool closed'));
+        ending.push(w.terminate());
+      } else if (!ended.has(w)) {
+        putSpare(w);
+      }
+    }
+    this.busy.clear();
+    await Promise.all(ending);
   }
 }
 

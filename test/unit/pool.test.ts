@@ -1,0 +1,44 @@
+// Closed pools hand their idle workers to the next pool; busy ones (an aborted run) are terminated, and
+// the next pool still gets working workers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FilePool } from '../../src/node/pool';
+import type { FileResult } from '../../src/node/fileJob';
+import { DEFAULT_PARAMS } from '../../src/core/options';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'memocheck-pool-'));
+const file = path.join(dir, 'a.js');
+writeFileSync(file, 'function f(a, b) { return a + b * 2; }\n'.repeat(20));
+const job = { mode: 'index' as const, abs: file, language: 'javascript' as const, params: DEFAULT_PARAMS, maxBytes: 1 << 20 };
+
+/** the band keys a job's result carries (results also carry a message id) */
+const keys = (r: FileResult) => (r.ok && r.mode === 'index' ? Array.from(r.data.bandKeys) : r);
+
+test('pools run jobs one after another, also after a pool was closed with a job in flight', async () => {
+  const a = new FilePool(1);
+  const expected = keys(await a.run(job).finally(() => a.close()));
+  assert.ok(Array.isArray(expected) && expected.length > 0);
+
+  const b = new FilePool(1); // takes a's idle worker
+  try {
+    assert.deepEqual(keys(await b.run(job)), expected);
+  } finally {
+    const inFlight = assert.rejects(b.run(job), /pool closed/);
+    const queued = assert.rejects(b.run(job), /pool closed/);
+    await b.close(); // its worker is busy: terminated, both jobs rejected
+    await inFlight;
+    await queued;
+  }
+
+  const c = new FilePool(2);
+  try {
+    const [r1, r2] = await Promise.all([c.run(job), c.run(job)]);
+    assert.deepEqual(keys(r1), expected);
+    assert.deepEqual(keys(r2), expected);
+  } finally {
+    await c.close();
+  }
+});
