@@ -5,7 +5,7 @@ import { Matcher } from '../core/match';
 import { DEFAULT_PARAMS, matchOptions } from '../core/options';
 import type { Finding, FingerprintParams, LanguageId, Match, MatchOptions, SourceRef, Verdict } from '../core/types';
 import { UserError, type IndexedFile, type IndexReader, type IndexStore, type RepoSummary } from '../index/store';
-import { unitsFromColumns } from './fileJob';
+import { unitsFromColumns, type IndexData } from './fileJob';
 import { languageForPath, tokenizeText, ParseFailure } from './grammars';
 import { detectLicense, verdictFor } from './licensing';
 import { defaultWorkers, FilePool, mapOrdered } from './pool';
@@ -85,41 +85,51 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
     if (language) files.push({ rel, language });
     else unknownLanguage++;
   }
-  const licence = opts.license ? { license: opts.license, source: '--license' } : await detectLicense(abs);
-  const prov = await gitProvenance(abs);
   const previous = await store.previousFiles(name);
   const skipped: SkippedFile[] = [];
   const workers = opts.workers ?? defaultWorkers();
   const pool = new FilePool(Math.min(workers, files.length));
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let done = 0, reused = 0;
-  const fileLicense = 'fileLicense' in licence ? licence.fileLicense : undefined;
 
-  const work = async (f: { rel: string; language: LanguageId }): Promise<IndexedFile | undefined> => {
+  /** a file's record from the previous index (unchanged), or what a worker made of it (nothing: skipped) */
+  const work = async (f: { rel: string; language: LanguageId }): Promise<{ rel: string; language: LanguageId; prev?: IndexedFile; data?: IndexData }> => {
     const absFile = path.join(abs, f.rel);
     const prev = previous.get(f.rel);
     if (prev) {
       try {
         const hash = createHash('sha1').update(await readFile(absFile)).digest('hex');
-        if (hash === prev.contentHash) { reused++; return prev; }
+        if (hash === prev.contentHash) { reused++; return { ...f, prev }; }
       } catch { /* unreadable now: the worker reports why */ }
     }
     const res = await pool.run({ mode: 'index', abs: absFile, language: f.language, params, maxBytes });
-    if (!res.ok) { skipped.push({ path: f.rel, reason: res.reason }); return undefined; }
-    if (res.mode !== 'index') return undefined;
-    const license = res.data.license ?? fileLicense?.(f.rel);
-    return { path: f.rel, language: f.language, ...res.data, ...(license ? { license } : {}) };
+    if (!res.ok) skipped.push({ path: f.rel, reason: res.reason });
+    return { ...f, ...(res.ok && res.mode === 'index' ? { data: res.data } : {}) };
   };
 
-  async function* stream(): AsyncGenerator<IndexedFile> {
-    for await (const file of mapOrdered(files, Math.max(2, workers * 4), work, opts.signal)) {
-      done++;
-      opts.onProgress?.({ phase: 'fingerprint', done, total: files.length, file: file?.path });
-      if (file) yield file;
-    }
-    opts.onProgress?.({ phase: 'write', done: files.length, total: files.length });
-  }
   try {
+    // the workers start on the files while this thread detects the licence and asks git
+    const jobs = mapOrdered(files, Math.max(2, workers * 4), work, opts.signal);
+    const first = jobs.next();
+    first.catch(() => undefined); // awaited by stream()
+    const [licence, prov] = await Promise.all([
+      opts.license ? { license: opts.license, source: '--license' } : detectLicense(abs),
+      gitProvenance(abs),
+    ]);
+    const fileLicense = 'fileLicense' in licence ? licence.fileLicense : undefined;
+    const stream = async function* (): AsyncGenerator<IndexedFile> {
+      for (let r = await first; !r.done; r = await jobs.next()) {
+        const { rel, language, prev, data } = r.value;
+        done++;
+        opts.onProgress?.({ phase: 'fingerprint', done, total: files.length, file: rel });
+        if (prev) yield prev;
+        else if (data) {
+          const license = data.license ?? fileLicense?.(rel);
+          yield { path: rel, language, ...data, ...(license ? { license } : {}) };
+        }
+      }
+      opts.onProgress?.({ phase: 'write', done: files.length, total: files.length });
+    };
     const repo = await store.putRepo({
       name, root: abs, license: licence.license, licenseSource: licence.source, indexedAt: new Date().toISOString(),
       ...(prov.url ? { url: prov.url } : {}), ...(prov.commit ? { commit: prov.commit } : {}),
