@@ -92,7 +92,7 @@ export function sortPostings(keys: Uint32Array): { keys: Uint32Array; slots: Uin
 }
 
 /** Exclusive prefix sum in place. */
-function prefix(c: Uint32Array): void {
+export function prefix(c: Uint32Array): void {
   let sum = 0;
   for (let i = 0; i < c.length; i++) {
     const v = c[i]!;

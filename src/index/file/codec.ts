@@ -31,12 +31,17 @@ export class ByteReader {
   constructor(private readonly b: Uint8Array) {}
   varint(): number {
     const b = this.b;
+    const x = b[this.p];
+    if (x !== undefined && x < 0x80) { // most varints are one byte
+      this.p++;
+      return x;
+    }
     let v = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       if (this.p >= b.length) throw new Malformed('ends inside a number');
-      const x = b[this.p++]!;
-      v += (x & 0x7f) * 2 ** shift;
-      if (x < 0x80) {
+      const y = b[this.p++]!;
+      v += (y & 0x7f) * 2 ** shift;
+      if (y < 0x80) {
         if (v > 0xffff_ffff) throw new Malformed('number out of range');
         return v;
       }
@@ -84,8 +89,25 @@ export function packBits(values: ArrayLike<number>, width: number): Uint8Array {
 export function unpackBits(bytes: Uint8Array, count: number, width: number, out = new Uint32Array(count)): Uint32Array {
   if (bytes.length !== Math.ceil((count * width) / 8)) throw new Malformed('bit-packed array has the wrong size');
   if (width === 0) return out.fill(0);
-  const mask = width === 32 ? 0xffff_ffff : 2 ** width - 1;
-  let acc = 0;
+  if (width <= 24) {
+    // 32-bit integer arithmetic: fewer than `width` <= 24 bits are pending when a byte is shifted in
+    const mask = (1 << width) - 1;
+    let acc = 0;
+    let nacc = 0;
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      while (nacc < width) {
+        acc |= bytes[p++]! << nacc;
+        nacc += 8;
+      }
+      out[i] = acc & mask;
+      acc >>>= width;
+      nacc -= width;
+    }
+    return out;
+  }
+  const base = 2 ** width;
+  let acc = 0; // up to width + 7 bits: exact as a float
   let nacc = 0;
   let p = 0;
   for (let i = 0; i < count; i++) {
@@ -93,8 +115,8 @@ export function unpackBits(bytes: Uint8Array, count: number, width: number, out 
       acc += bytes[p++]! * 2 ** nacc;
       nacc += 8;
     }
-    out[i] = acc % (mask + 1);
-    acc = Math.floor(acc / (mask + 1));
+    out[i] = acc % base;
+    acc = Math.floor(acc / base);
     nacc -= width;
   }
   return out;
@@ -126,6 +148,7 @@ export function encodeSet(sorted: Uint32Array): PackedSet {
     w.varint(c);
   }
   if (i !== n) throw new Error('encodeSet: values are not sorted');
+  for (let j = 1; j < n; j++) if (sorted[j]! <= sorted[j - 1]!) throw new Error('encodeSet: values are not distinct and ascending');
   const lowMask = bits === 0 ? 0xffff_ffff : 2 ** shift - 1;
   const low = new Uint32Array(n);
   for (let j = 0; j < n; j++) low[j] = sorted[j]! & lowMask;
@@ -139,16 +162,23 @@ export function decodeSet(counts: Uint8Array, low: Uint8Array): Uint32Array {
   if (bits > 24) throw new Malformed('bad bucket width');
   const shift = 32 - bits;
   const out = unpackBits(low, n, shift);
+  const buckets = 2 ** bits;
+  const step = bits === 0 ? 0 : 2 ** shift;
   let i = 0;
-  for (let b = 0; b < 2 ** bits; b++) {
+  for (let b = 0; b < buckets; b++) {
     const c = r.varint();
-    if (i + c > n) throw new Malformed('bucket sizes exceed the count');
-    const hi = bits === 0 ? 0 : b * 2 ** shift;
-    for (let j = i; j < i + c; j++) {
-      out[j] = hi + out[j]!;
-      if (j > i && out[j]! <= out[j - 1]!) throw new Malformed('values are not ascending');
+    if (c === 0) continue;
+    const end = i + c;
+    if (end > n) throw new Malformed('bucket sizes exceed the count');
+    const hi = b * step;
+    let prev = -1;
+    for (let j = i; j < end; j++) {
+      const v = hi + out[j]!;
+      if (v <= prev) throw new Malformed('values are not ascending');
+      out[j] = v;
+      prev = v;
     }
-    i += c;
+    i = end;
   }
   if (i !== n) throw new Malformed('bucket sizes do not add up');
   r.end();
@@ -275,15 +305,22 @@ export function decodeTokens(bytes: Uint8Array, vocab: Uint32Array, tokenCount: 
   const codes = new Uint32Array(t);
   const raw = new Uint16Array(t);
   const lines = new Uint32Array(t);
+  // the hot loops of file(): one-byte varints inline, longer ones through the reader
+  const n = bytes.length;
   for (let i = 0; i < t; i++) {
-    const x = r.varint();
+    let x = r.p < n ? bytes[r.p]! : 0x80;
+    if (x < 0x80) r.p++;
+    else x = r.varint();
     if (x >= p) throw new Malformed('names a pair outside the dictionary');
     codes[i] = pCode[x]!;
     raw[i] = pRaw[x]!;
   }
   let line = 0;
   for (let i = 0; i < t; i++) {
-    line = (line + r.varint()) >>> 0;
+    let x = r.p < n ? bytes[r.p]! : 0x80;
+    if (x < 0x80) r.p++;
+    else x = r.varint();
+    line = (line + x) >>> 0;
     lines[i] = line;
   }
   r.end();

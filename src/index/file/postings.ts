@@ -5,6 +5,7 @@
 // keys' top bits. A lookup is one bucket probe per key, whatever the length of the key's list: scanning
 // entries one by one made a 1,000-line generated parser (thousands of keys with lists of 10^4..10^5 units)
 // take ~0.5 s.
+import { prefix } from './arrays';
 
 /** One segment's postings: keys ascending, one entry per (key, unit), local unit ids ascending within a key. */
 export interface SegmentPostings {
@@ -31,36 +32,40 @@ export class MergedPostings {
     let total = 0;
     for (const s of segments) total += s.keys.length;
     if (total > 0xffff_ffff) throw new RangeError('index holds more than 2^32 band entries; split it');
-    // 1. scatter (key, unit) entries into buckets on the top bits of the key
-    const eBits = bucketBits(total / 4);
-    const eShift = 32 - eBits;
-    const eBuckets = new Uint32Array((1 << eBits) + 1);
-    for (const s of segments) {
-      const k = s.keys;
-      for (let i = 0; i < k.length; i++) eBuckets[(k[i]! >>> eShift) + 1]!++;
-    }
-    for (let h = 1; h < eBuckets.length; h++) eBuckets[h]! += eBuckets[h - 1]!;
-    const keys = new Uint32Array(total);
-    const units = new Uint32Array(total);
-    const pos = eBuckets.slice(0, eBuckets.length - 1);
+    // Stable LSD radix sort of all (key, global unit) entries, segments in order: by the low 16 bits of the
+    // key straight out of the segments, then by the high 16 bits. Stability keeps units ascending within a
+    // key (segments come in unit order, and each lists a key's units ascending).
+    const count = new Uint32Array(65536);
+    for (const s of segments) for (let i = 0; i < s.keys.length; i++) count[s.keys[i]! & 0xffff]!++;
+    prefix(count);
+    let tk = new Uint32Array(total);
+    let tu = new Uint32Array(total);
     segments.forEach((s, si) => {
       const k = s.keys;
       const u = s.units;
       const base = unitBase[si]!;
       for (let i = 0; i < k.length; i++) {
-        const d = pos[k[i]! >>> eShift]!++;
-        keys[d] = k[i]!;
-        units[d] = base + u[i]!;
+        const d = count[k[i]! & 0xffff]!++;
+        tk[d] = k[i]!;
+        tu[d] = base + u[i]!;
       }
       release(si);
     });
-    // 2. within a bucket, entries are runs sorted per segment, segments in order (so units ascend across runs
-    // of one key); a stable sort by key gives (key, unit) order
-    if (segments.length > 1) for (let h = 0; h + 1 < eBuckets.length; h++) sortBucket(keys, units, eBuckets[h]!, eBuckets[h + 1]!);
-    // 3. compress: distinct keys, offsets, units without repeats within a key
+    count.fill(0);
+    for (let i = 0; i < total; i++) count[tk[i]! >>> 16]!++;
+    prefix(count);
+    const keys = new Uint32Array(total);
+    const units = new Uint32Array(total);
+    for (let i = 0; i < total; i++) {
+      const d = count[tk[i]! >>> 16]!++;
+      keys[d] = tk[i]!;
+      units[d] = tu[i]!;
+    }
+    tk = tu = EMPTY;
+    // compress: distinct keys, offsets, units without repeats within a key
+    const offsets = new Uint32Array(countDistinct(keys) + 1);
     let distinct = 0;
     let w = 0;
-    const offsets = new Uint32Array(countDistinct(keys) + 1);
     for (let i = 0; i < total; i++) {
       const k = keys[i]!;
       if (i === 0 || k !== keys[i - 1]) {
@@ -74,7 +79,7 @@ export class MergedPostings {
     offsets[distinct] = w;
     const dKeys = keys.slice(0, distinct);
     const dUnits = w === total ? units : units.slice(0, w);
-    const bits = bucketBits(distinct / 2);
+    const bits = Math.min(24, Math.max(8, Math.floor(Math.log2(Math.max(1, distinct / 2)))));
     const shift = 32 - bits;
     const buckets = new Uint32Array((1 << bits) + 1);
     for (let i = 0; i < distinct; i++) buckets[(dKeys[i]! >>> shift) + 1]!++;
@@ -118,42 +123,8 @@ export class MergedPostings {
   }
 }
 
-function bucketBits(target: number): number {
-  return Math.min(24, Math.max(8, Math.floor(Math.log2(Math.max(1, target)))));
-}
-
 function countDistinct(sorted: Uint32Array): number {
   let d = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) d++;
   return d;
-}
-
-/** Stable sort of entries [lo, hi) by key. */
-function sortBucket(keys: Uint32Array, units: Uint32Array, lo: number, hi: number): void {
-  let sorted = true;
-  for (let i = lo + 1; i < hi && sorted; i++) if (keys[i]! < keys[i - 1]!) sorted = false;
-  if (sorted) return;
-  if (hi - lo <= 32) {
-    for (let i = lo + 1; i < hi; i++) {
-      const k = keys[i]!;
-      if (k >= keys[i - 1]!) continue;
-      const u = units[i]!;
-      let j = i - 1;
-      while (j >= lo && keys[j]! > k) {
-        keys[j + 1] = keys[j]!;
-        units[j + 1] = units[j]!;
-        j--;
-      }
-      keys[j + 1] = k;
-      units[j + 1] = u;
-    }
-    return;
-  }
-  // a long bucket (a key shared by many units): sort an index, stable by position
-  const idx = Array.from({ length: hi - lo }, (_, i) => lo + i);
-  idx.sort((a, b) => keys[a]! - keys[b]! || a - b);
-  const k2 = Uint32Array.from(idx, (i) => keys[i]!);
-  const u2 = Uint32Array.from(idx, (i) => units[i]!);
-  keys.set(k2, lo);
-  units.set(u2, lo);
 }

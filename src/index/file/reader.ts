@@ -17,6 +17,12 @@ export class FileIndexReader implements IndexReader {
   private readonly fileCount: number;
   private readonly cache: ByteLru<number, FileRecord>;
   private readonly postings: MergedPostings;
+  /** per global unit: its global file id, start token and end token; kinds stay in the segments */
+  private readonly unitFile: Uint32Array;
+  private readonly unitStart: Uint32Array;
+  private readonly unitEnd: Uint32Array;
+  /** every shingle of any repository with the number of repositories holding it; merged on first use */
+  private df: Promise<{ shingles: Uint32Array; repos: Uint16Array }> | undefined;
   private closed = false;
 
   constructor(private readonly manifest: Manifest, private readonly segments: readonly Segment[], cacheBytes: number) {
@@ -33,6 +39,16 @@ export class FileIndexReader implements IndexReader {
     if (this.unitCount > 0xffff_ffff) throw new RangeError('index holds more than 2^32 units; split it');
     this.cache = new ByteLru(cacheBytes);
     this.postings = MergedPostings.build(segments.map((s) => s.postings()), this.unitBase, (i) => segments[i]!.releasePostings());
+    this.unitFile = new Uint32Array(this.unitCount);
+    this.unitStart = new Uint32Array(this.unitCount);
+    this.unitEnd = new Uint32Array(this.unitCount);
+    segments.forEach((seg, si) => {
+      const u0 = this.unitBase[si]!;
+      const f0 = this.fileBase[si]!;
+      this.unitStart.set(seg.unitStarts, u0);
+      for (let f = 0; f < seg.fileCount; f++) this.unitFile.fill(f0 + f, u0 + seg.fileUnitStart[f]!, u0 + seg.fileUnitStart[f + 1]!);
+      for (let u = 0; u < seg.unitCount; u++) this.unitEnd[u0 + u] = seg.unitStarts[u]! + seg.unitLengths[u]!;
+    });
   }
 
   async lookup(keys: Uint32Array, maxPostings: number): Promise<{ postings: Uint32Array[]; skipped: number }> {
@@ -42,20 +58,22 @@ export class FileIndexReader implements IndexReader {
 
   async units(ids: readonly number[]): Promise<UnitRecord[]> {
     this.open();
-    return ids.map((id) => {
+    const out: UnitRecord[] = new Array(ids.length);
+    let s = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       if (!Number.isInteger(id) || id < 0 || id >= this.unitCount) throw new RangeError(`unit id ${id} is not in this index snapshot`);
-      const s = owner(this.unitBase, id);
-      const seg = this.segments[s]!;
-      const local = id - this.unitBase[s]!;
-      const start = seg.unitStarts[local]!;
-      return {
+      // ids come in runs from one segment: try the last segment before searching
+      if (id < this.unitBase[s]! || id >= this.unitBase[s + 1]!) s = owner(this.unitBase, id);
+      out[i] = {
         id,
-        fileId: this.fileBase[s]! + owner(seg.fileUnitStart, local),
-        kind: UNIT_KINDS[seg.unitKinds[local]!] ?? 'window',
-        startToken: start,
-        endToken: start + seg.unitLengths[local]!,
+        fileId: this.unitFile[id]!,
+        kind: UNIT_KINDS[this.segments[s]!.unitKinds[id - this.unitBase[s]!]!] ?? 'window',
+        startToken: this.unitStart[id]!,
+        endToken: this.unitEnd[id]!,
       };
-    });
+    }
+    return out;
   }
 
   async file(fileId: number): Promise<FileRecord> {
@@ -87,16 +105,40 @@ export class FileIndexReader implements IndexReader {
 
   async documentFrequency(shingles: Uint32Array): Promise<Uint16Array> {
     this.open();
+    this.df ??= this.mergeShingles();
+    const merged = await this.df;
     const df = new Uint16Array(shingles.length);
-    for (const seg of this.segments) {
-      const set = await seg.shingles();
-      for (let i = 0; i < shingles.length; i++) {
-        const v = shingles[i]!;
-        const j = lowerBound(set, v, 0, set.length);
-        if (j < set.length && set[j] === v && df[i]! < 0xffff) df[i]!++;
-      }
+    const set = merged.shingles;
+    for (let i = 0; i < shingles.length; i++) {
+      const v = shingles[i]!;
+      const j = lowerBound(set, v, 0, set.length);
+      if (j < set.length && set[j] === v) df[i] = merged.repos[j]!;
     }
     return df;
+  }
+
+  /** One sorted table of all repositories' shingles with their repository counts (one binary search per query shingle). */
+  private async mergeShingles(): Promise<{ shingles: Uint32Array; repos: Uint16Array }> {
+    let total = 0;
+    const sets: Uint32Array[] = [];
+    for (const seg of this.segments) {
+      const set = await seg.shingles();
+      sets.push(set);
+      total += set.length;
+    }
+    const all = new Uint32Array(total);
+    let p = 0;
+    for (const set of sets) { all.set(set, p); p += set.length; }
+    all.sort();
+    const repos = new Uint16Array(total);
+    let d = 0;
+    for (let i = 0; i < total; i++) {
+      if (d > 0 && all[d - 1] === all[i]) { if (repos[d - 1]! < 0xffff) repos[d - 1]!++; continue; }
+      all[d] = all[i]!;
+      repos[d++] = 1;
+    }
+    for (const seg of this.segments) seg.releaseShingles();
+    return { shingles: all.slice(0, d), repos: repos.slice(0, d) };
   }
 
   async close(): Promise<void> {

@@ -135,6 +135,10 @@ export class Segment {
     return this.distinctShingles;
   }
 
+  releaseShingles(): void {
+    this.distinctShingles = undefined;
+  }
+
   /** One file's token stream (a synchronous read: small, and usually in the page cache). */
   tokens(local: number): FileTokens {
     const blobs = this.c.entry(Kind.BLOBS)!;
