@@ -4,6 +4,18 @@
 // file), then, for each
 // run, times `batches` lookups of 16,000 keys (half present in the index, half absent) and reports the
 // medians over runs of the per-run p50/p95, plus bytes on disk per unit.
+//
+//   node --import tsx bench/perf/filestore-lookup.ts --index DIR [--runs 5] [--queries 30]
+// Real queries against an existing index (build one of >= 1M units like bench/perf/engine.ts's lookup phase):
+// about the first 1,000 lines of large files of the negative corpus repositories (bench/corpus/repos.json),
+// tokenized once like scanText does. The cut is at the first top-level line at or after line 1,000 (a line
+// starting in column 0 that does not close a block; files without one by line 1,300 are skipped): a text
+// cut inside a block tokenizes to next to nothing (1 token for the first 1,000 lines of JsonFactory.java or
+// lz4.c), which would time an empty query. Queries still under 100 tokens are left out and counted. Each run
+// opens a Scanner on a fresh reader (so the file cache starts cold, as for one scan from the command line),
+// matches every query with its matcher and times, per query, the store side (the reader's lookup, units,
+// file and documentFrequency calls the matcher makes) beside the whole match; reports medians over runs of
+// the per-run p50/p95 of both, and the store side per method.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +27,10 @@ import { PARAMS, rng } from '../../test/integration/filestore/synthetic';
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const strArg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
 };
 const UNITS = arg('units', 1_000_000);
 const REPOS = arg('repos', 1);
@@ -114,4 +130,99 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+const STORE_METHODS = ['lookup', 'units', 'file', 'documentFrequency'] as const;
+
+async function realQueries(): Promise<void> {
+  const { openStore, Scanner } = await import('../../src/node/engine');
+  const { languageForPath, loadLanguage, tokenizeText } = await import('../../src/node/grammars');
+  const { listFiles } = await import('../../src/node/walk');
+  const root = path.resolve(__dirname, '..', '..');
+  const index = path.resolve(strArg('index')!);
+  const want = arg('queries', 30);
+  const repos = (JSON.parse(fs.readFileSync(path.join(root, 'bench', 'corpus', 'repos.json'), 'utf8')) as { repos: { name: string; role: string }[] }).repos
+    .filter((r) => r.role === 'negative').map((r) => path.join(root, '.cache', 'corpus', 'src', r.name)).filter((d) => fs.existsSync(d));
+  if (!repos.length) throw new Error('no corpus: run bash bench/corpus/fetch.sh first');
+  type Doc = Awaited<ReturnType<typeof tokenizeText>>;
+  const queries: { name: string; doc: Doc; lines: number }[] = [];
+  let degenerate = 0;
+  // one file per repository first, then more, so the queries spread over languages
+  for (let pass = 0; pass < 3 && queries.length < want; pass++) {
+    for (const dir of repos) {
+      if (queries.length >= want) break;
+      let seen = 0;
+      for (const rel of await listFiles(dir)) {
+        const lang = languageForPath(rel);
+        if (!lang) continue;
+        const lines = fs.readFileSync(path.join(dir, rel), 'utf8').split('\n');
+        if (lines.length < 1000 || seen++ < pass) continue;
+        await loadLanguage(lang);
+        let cut = 1000;
+        while (cut < lines.length && !/^[^\s})\]]/.test(lines[cut]!)) cut++;
+        if (cut > 1300) continue; // one big block (a Java class): try the repository's next file
+        const doc = await tokenizeText(lines.slice(0, cut).join('\n'), lang, undefined, false);
+        if (doc.tokens.codes.length < 100) { degenerate++; continue; }
+        queries.push({ name: `${path.basename(dir)}/${rel}`, doc, lines: cut });
+        break;
+      }
+    }
+  }
+  const store = await openStore(index);
+  const spent: Record<string, number> = {};
+  /** a Scanner on a fresh reader (cold file cache) whose store calls add up in `spent` */
+  async function openScanner() {
+    const t0 = performance.now();
+    const scanner = await Scanner.open(store);
+    const ms = performance.now() - t0;
+    const reader = scanner.reader as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    for (const m of STORE_METHODS) {
+      const orig = reader[m]!.bind(reader);
+      reader[m] = async (...a: unknown[]) => {
+        const t1 = performance.now();
+        try { return await orig(...a); } finally { spent[m] = (spent[m] ?? 0) + performance.now() - t1; }
+      };
+    }
+    const matcher = (scanner as unknown as { matcher: { match(d: Doc): Promise<unknown[]> } }).matcher;
+    return { scanner, matcher, ms };
+  }
+  const warm = await openScanner(); // JIT warm-up on a reader of its own
+  for (const q of queries.slice(0, 5)) await warm.matcher.match(q.doc);
+  await warm.scanner.close();
+  const runs = { store: { p50: [] as number[], p95: [] as number[] }, match: { p50: [] as number[], p95: [] as number[] } };
+  const perMethod: Record<string, number[]> = Object.fromEntries(STORE_METHODS.map((m) => [m, []]));
+  const openMs: number[] = [];
+  let slowest = { ms: 0, name: '' };
+  for (let run = 0; run < RUNS; run++) {
+    const { scanner, matcher, ms: opened } = await openScanner();
+    openMs.push(opened);
+    const storeMs: number[] = [];
+    const matchMs: number[] = [];
+    for (const q of queries) {
+      for (const m of STORE_METHODS) spent[m] = 0;
+      const t0 = performance.now();
+      await matcher.match(q.doc);
+      const ms = performance.now() - t0;
+      matchMs.push(ms);
+      storeMs.push(STORE_METHODS.reduce((a, m) => a + spent[m]!, 0));
+      for (const m of STORE_METHODS) perMethod[m]!.push(spent[m]!);
+      if (ms > slowest.ms) slowest = { ms, name: q.name };
+    }
+    await scanner.close();
+    runs.store.p50.push(pct(storeMs, 0.5)); runs.store.p95.push(pct(storeMs, 0.95));
+    runs.match.p50.push(pct(matchMs, 0.5)); runs.match.p95.push(pct(matchMs, 0.95));
+  }
+  const info = await store.info();
+  await store.close();
+  const r2 = (x: number): number => +x.toFixed(2);
+  console.log(JSON.stringify({
+    index, units: info.units, repos: info.repos.length, bytesOnDisk: info.bytes, openSeconds: r2(median(openMs) / 1000),
+    queries: queries.length, queryLines: { median: median(queries.map((q) => q.lines)), max: Math.max(...queries.map((q) => q.lines)) },
+    queryTokens: median(queries.map((q) => q.doc.tokens.codes.length)), leftOutUnder100Tokens: degenerate, runs: RUNS, loadavg: os.loadavg().map(r2),
+    storeSideMs: { p50: r2(median(runs.store.p50)), p95: r2(median(runs.store.p95)) },
+    wholeMatchMs: { p50: r2(median(runs.match.p50)), p95: r2(median(runs.match.p95)) },
+    storeSideByMethodMs: Object.fromEntries(STORE_METHODS.map((m) => [m, { p50: r2(pct(perMethod[m]!, 0.5)), p95: r2(pct(perMethod[m]!, 0.95)) }])),
+    slowestMatch: { ms: r2(slowest.ms), query: slowest.name },
+    readerRssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+  }, null, 2));
+}
+
+void (strArg('index') ? realQueries() : main());
