@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
 import type { IndexedFile, IndexReader } from '../../src/index/store';
-import { PARAMS, fingerprinted, meta, synthRepo, sharedKey } from '../integration/filestore/synthetic';
+import { MergedPostings } from '../../src/index/file/postings';
+import { PARAMS, fingerprinted, meta, rng, synthRepo, sharedKey } from '../integration/filestore/synthetic';
 
 const tmpdirs: string[] = [];
 function tmpIndex(): string {
@@ -265,5 +266,39 @@ describe('file store add, replace, remove', () => {
     await assert.rejects(store.putRepo(meta('x'), [{ ...f!, bandKeys: new Uint32Array(3) }]), /src\/dir0\/file0\.c: IndexedFile has 3 band keys/);
     await assert.rejects(store.putRepo(meta('x'), [f!, f!]), /same path was given twice/);
     assert.deepEqual(fs.readdirSync(store.dir), ['MANIFEST']);
+  });
+});
+
+describe('merged postings', () => {
+  test('equal a brute-force index over segments with hot keys, whatever the bucket sizes', () => {
+    const r = rng(5);
+    const segments: { keys: Uint32Array; units: Uint32Array }[] = [];
+    const base = [0];
+    const entries: [number, number][] = []; // [key, global unit]
+    const hot = [7, 8, 0x8000_0001, 0xffff_ffff]; // neighbours share a bucket: their runs interleave across segments
+    for (let s = 0; s < 6; s++) {
+      const unitCount = 50 + Math.floor(r() * 300);
+      const pairs: [number, number][] = [];
+      for (let u = 0; u < unitCount; u++) {
+        for (let b = 0; b < 4; b++) pairs.push([r() < 0.3 ? hot[Math.floor(r() * hot.length)]! : (r() * 4294967296) >>> 0, u]);
+      }
+      pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      segments.push({ keys: Uint32Array.from(pairs, (p) => p[0]), units: Uint32Array.from(pairs, (p) => p[1]) });
+      for (const [k, u] of pairs) entries.push([k, base[s]! + u]);
+      base.push(base[s]! + unitCount);
+    }
+    const released: number[] = [];
+    const merged = MergedPostings.build(segments, base, (i) => released.push(i));
+    assert.deepEqual(released, [0, 1, 2, 3, 4, 5]);
+    const query = Uint32Array.from([...hot, ...entries.filter((_, i) => i % 7 === 0).map((e) => e[0]), 1, 2, 3]);
+    const { postings, skipped } = merged.lookup(query, Infinity);
+    assert.equal(skipped, 0);
+    query.forEach((k, i) => {
+      const want = [...new Set(entries.filter((e) => e[0] === k).map((e) => e[1]))].sort((a, b) => a - b);
+      assert.deepEqual(Array.from(postings[i]!), want, `key ${k}`);
+    });
+    const capped = merged.lookup(Uint32Array.from(hot), 10);
+    assert.equal(capped.skipped, hot.length);
+    assert.ok(capped.postings.every((p) => p.length === 0));
   });
 });

@@ -5,7 +5,6 @@
 // keys' top bits. A lookup is one bucket probe per key, whatever the length of the key's list: scanning
 // entries one by one made a 1,000-line generated parser (thousands of keys with lists of 10^4..10^5 units)
 // take ~0.5 s.
-import { prefix } from './arrays';
 
 /** One segment's postings: keys ascending, one entry per (key, unit), local unit ids ascending within a key. */
 export interface SegmentPostings {
@@ -32,36 +31,31 @@ export class MergedPostings {
     let total = 0;
     for (const s of segments) total += s.keys.length;
     if (total > 0xffff_ffff) throw new RangeError('index holds more than 2^32 band entries; split it');
-    // Stable LSD radix sort of all (key, global unit) entries, segments in order: by the low 16 bits of the
-    // key straight out of the segments, then by the high 16 bits. Stability keeps units ascending within a
-    // key (segments come in unit order, and each lists a key's units ascending).
-    const count = new Uint32Array(65536);
-    for (const s of segments) for (let i = 0; i < s.keys.length; i++) count[s.keys[i]! & 0xffff]!++;
-    prefix(count);
-    let tk = new Uint32Array(total);
-    let tu = new Uint32Array(total);
+    // Scatter all (key, global unit) entries, segments in order, into buckets on the keys' top bits (about 4
+    // entries each); a bucket then holds sorted runs, one per segment, and units ascend across the runs of
+    // one key. A stable sort by key within each bucket gives (key, unit) order.
+    const eBits = Math.min(24, Math.max(8, Math.floor(Math.log2(Math.max(1, total / 4)))));
+    const eShift = 32 - eBits;
+    const pos = new Uint32Array((1 << eBits) + 1);
+    for (const s of segments) for (let i = 0; i < s.keys.length; i++) pos[(s.keys[i]! >>> eShift) + 1]!++;
+    for (let h = 1; h < pos.length; h++) pos[h]! += pos[h - 1]!;
+    const bucketStart = pos.slice();
+    const keys = new Uint32Array(total);
+    const units = new Uint32Array(total);
     segments.forEach((s, si) => {
       const k = s.keys;
       const u = s.units;
       const base = unitBase[si]!;
       for (let i = 0; i < k.length; i++) {
-        const d = count[k[i]! & 0xffff]!++;
-        tk[d] = k[i]!;
-        tu[d] = base + u[i]!;
+        const d = pos[k[i]! >>> eShift]!++;
+        keys[d] = k[i]!;
+        units[d] = base + u[i]!;
       }
       release(si);
     });
-    count.fill(0);
-    for (let i = 0; i < total; i++) count[tk[i]! >>> 16]!++;
-    prefix(count);
-    const keys = new Uint32Array(total);
-    const units = new Uint32Array(total);
-    for (let i = 0; i < total; i++) {
-      const d = count[tk[i]! >>> 16]!++;
-      keys[d] = tk[i]!;
-      units[d] = tu[i]!;
+    if (segments.length > 1) {
+      for (let h = 0; h + 1 < bucketStart.length; h++) sortBucket(keys, units, bucketStart[h]!, bucketStart[h + 1]!);
     }
-    tk = tu = EMPTY;
     // compress: distinct keys, offsets, units without repeats within a key
     const offsets = new Uint32Array(countDistinct(keys) + 1);
     let distinct = 0;
@@ -121,6 +115,48 @@ export class MergedPostings {
     }
     return { postings, skipped };
   }
+}
+
+/** Stable sort of entries [lo, hi) by key. */
+function sortBucket(keys: Uint32Array, units: Uint32Array, lo: number, hi: number): void {
+  let i = lo + 1;
+  while (i < hi && keys[i]! >= keys[i - 1]!) i++;
+  if (i >= hi) return;
+  if (hi - lo <= 32) {
+    for (; i < hi; i++) {
+      const k = keys[i]!;
+      if (k >= keys[i - 1]!) continue;
+      const u = units[i]!;
+      let j = i - 1;
+      while (j >= lo && keys[j]! > k) {
+        keys[j + 1] = keys[j]!;
+        units[j + 1] = units[j]!;
+        j--;
+      }
+      keys[j + 1] = k;
+      units[j + 1] = u;
+    }
+    return;
+  }
+  // a long bucket (keys shared by many units): a numeric sort of (key - min) * m + position, m the power of two
+  // above the bucket size, is stable by construction; with the bucket widths of build() the values stay
+  // below 2^41, exact in a double
+  const n = hi - lo;
+  const m = 2 ** (32 - Math.clz32(n));
+  let kMin = keys[lo]!;
+  for (let j = lo; j < hi; j++) if (keys[j]! < kMin) kMin = keys[j]!;
+  const order = new Float64Array(n);
+  for (let j = 0; j < n; j++) order[j] = (keys[lo + j]! - kMin) * m + j;
+  order.sort();
+  const k2 = new Uint32Array(n);
+  const u2 = new Uint32Array(n);
+  for (let j = 0; j < n; j++) {
+    const from = lo + (order[j]! % m);
+    k2[j] = keys[from]!;
+    u2[j] = units[from]!;
+  }
+  keys.set(k2, lo);
+  units.set(u2, lo);
 }
 
 function countDistinct(sorted: Uint32Array): number {
