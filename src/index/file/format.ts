@@ -23,7 +23,7 @@
 //
 // Segment sections (one repository; F files, U units, B = params.bands). Format 2 stores what lookups need
 // compactly and nothing that can be recomputed from the token codes (format 1 kept each file's shingles and
-// the band of every posting: 0.84 index bytes per source byte, now about a third of that):
+// the band of every posting: 0.84 index bytes per source byte on the benchmark corpus, format 2 0.42):
 //   META         JSON {repo: RepoSummary, params}
 //   FILE_STRINGS deflated JSON {paths, languages, licenses (null = repo licence), hashes}
 //   FILE_NUMS    deflated u32[5F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
@@ -47,7 +47,8 @@
 // manifest order, and id = unitBase[segment] + localUnit (likewise fileBase for files), where the bases are
 // the cumulative counts of the segments before. Ids therefore are only meaningful with the reader that
 // returned them, which is what the IndexReader contract says ("opaque"). A reader merges the segments'
-// postings into one bucketed array on open (postings.ts), so lookups do not slow down with many repositories.
+// postings on open into one table of distinct keys with their units (postings.ts), so lookups do not slow
+// down with many repositories.
 import { UserError } from '../store';
 import { crc32 } from './crc32';
 
