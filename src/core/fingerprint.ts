@@ -1,5 +1,5 @@
 // The index side of fingerprinting: a tokenized file becomes the records a store keeps.
-import { fingerprintUnits, shingleHashes, sortedDistinct, unitBandKeys } from './minhash';
+import { bandKeysOfUnits, distinctShingles, fingerprintUnits, shingleHashes } from './minhash';
 import { MAX_UNIT_TOKENS } from './options';
 import type { Tokenized } from './tokenize';
 import type { FingerprintParams, UnitKind } from './types';
@@ -25,7 +25,7 @@ const KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 
 
 export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): FileFingerprint {
   const { codes, raw, lines } = doc.tokens;
-  const shingles = shingleHashes(codes, params.k);
+  const shingles = distinctShingles(shingleHashes(codes, params.k));
   const units = fingerprintUnits(codes.length, doc.units, params, params.indexStride, MAX_UNIT_TOKENS);
   return {
     codes,
@@ -34,7 +34,7 @@ export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): 
     unitKinds: Uint8Array.from(units, (u) => KIND_CODES[u.kind]),
     unitStarts: Uint32Array.from(units, (u) => u.start),
     unitEnds: Uint32Array.from(units, (u) => u.end),
-    bandKeys: unitBandKeys(shingles, units, params),
-    shingles: sortedDistinct(shingles),
+    bandKeys: bandKeysOfUnits(shingles, units, params),
+    shingles: shingles.distinct.slice().sort(),
   };
 }

@@ -104,65 +104,138 @@ export function fingerprintUnits(tokenCount: number, syntactic: readonly Unit[],
 const BLOCK1 = 4, BLOCK2 = 32;
 
 /**
- * Signatures and band keys of many units of one token stream at once. Every shingle is permuted once
- * (n hashes per shingle). Units nest (functions in classes) and windows overlap, so instead of re-scanning
+ * Signatures and band keys of many units of one token stream at once. Every distinct shingle is permuted
+ * once (n hashes per shingle; normalized code repeats itself, in the corpus only 28% of a file's shingles
+ * are distinct). Units nest (functions in classes) and windows overlap, so instead of re-scanning
  * every shingle of every unit, the permuted values are summarized as minima over aligned blocks of BLOCK1
  * and BLOCK2 shingles; a unit takes its minima over a few single rows at its ends and whole blocks in
  * between. A minimum does not depend on how a range is split, so the signatures are exactly those of the
  * specification (step 3).
  */
 export function unitBandKeys(shingles: Uint32Array, units: readonly Unit[], params: FingerprintParams): Uint32Array {
+  return bandKeysOfUnits(distinctShingles(shingles), units, params);
+}
+
+/** unitBandKeys over the result of distinctShingles (fingerprintForIndex needs the distinct shingles too). */
+export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit[], params: FingerprintParams): Uint32Array {
   const n = params.bands * params.rows;
   const k = params.k;
   const a = permutations(n, params.seed);
-  const m = shingles.length;
-  const permuted = new Uint32Array(m * n);
-  const level1 = new Uint32Array(Math.ceil(m / BLOCK1) * n).fill(0xffffffff);
-  for (let i = 0; i < m; i++) {
-    const s = shingles[i]!;
-    const base = i * n;
-    const b1 = ((i / BLOCK1) | 0) * n;
+  const { rowOf, distinct } = shingles;
+  const m = rowOf.length;
+  const d = distinct.length;
+  const m1 = Math.ceil(m / BLOCK1);
+  const per2 = BLOCK2 / BLOCK1;
+  const m2 = Math.ceil(m1 / per2);
+  // rows of n values: the permuted distinct shingles [0, d), BLOCK1 minima [d, d+m1), BLOCK2 minima after them
+  const table = new Uint32Array((d + m1 + m2) * n);
+  for (let r = 0; r < d; r++) {
+    const s = distinct[r]!;
+    const base = r * n;
     for (let j = 0; j < n; j++) {
-      // fmix32(s ^ a_j), written out: this loop runs n times per token
+      // fmix32(s ^ a_j), written out
       let x = s ^ a[j]!;
       x ^= x >>> 16;
       x = Math.imul(x, 0x85ebca6b);
       x ^= x >>> 13;
       x = Math.imul(x, 0xc2b2ae35);
-      x = (x ^ (x >>> 16)) >>> 0;
-      permuted[base + j] = x;
-      if (x < level1[b1 + j]!) level1[b1 + j] = x;
+      table[base + j] = (x ^ (x >>> 16)) >>> 0;
     }
   }
-  const per2 = BLOCK2 / BLOCK1;
-  const m1 = level1.length / n;
-  const level2 = new Uint32Array(Math.ceil(m1 / per2) * n).fill(0xffffffff);
-  for (let b = 0; b < m1; b++) minInto(level2, Math.floor(b / per2) * n, level1, b * n, n);
+  const rows = new Int32Array(Math.max(per2, 2 * (BLOCK1 + per2) + Math.ceil(m / BLOCK2) + 1));
+  const full1 = Math.floor(m / BLOCK1);
+  for (let b = 0; b < full1; b++) {
+    // the hottest loop (n values per token): four rows at a time, written out
+    const i = b * BLOCK1, o = (d + b) * n;
+    const r0 = rowOf[i]! * n, r1 = rowOf[i + 1]! * n, r2 = rowOf[i + 2]! * n, r3 = rowOf[i + 3]! * n;
+    for (let j = 0; j < n; j++) {
+      let x = table[r0 + j]!;
+      const x1 = table[r1 + j]!, x2 = table[r2 + j]!, x3 = table[r3 + j]!;
+      if (x1 < x) x = x1;
+      if (x2 < x) x = x2;
+      if (x3 < x) x = x3;
+      table[o + j] = x;
+    }
+  }
+  for (let b = full1; b < m1; b++) {
+    let c = 0;
+    for (let i = b * BLOCK1; i < m; i++) rows[c++] = rowOf[i]! * n;
+    minOfRows(table, rows, c, table, (d + b) * n, n);
+  }
+  for (let b = 0; b < m2; b++) {
+    let c = 0;
+    for (let i = b * per2; i < Math.min(m1, (b + 1) * per2); i++) rows[c++] = (d + i) * n;
+    minOfRows(table, rows, c, table, (d + m1 + b) * n, n);
+  }
 
   const keys = new Uint32Array(units.length * params.bands);
   const sig = new Uint32Array(n);
   for (let ui = 0; ui < units.length; ui++) {
     const u = units[ui]!;
-    sig.fill(0xffffffff);
     const hi = Math.min(u.end - k + 1, m);
-    let i = u.start;
+    let i = u.start, c = 0;
     // single rows up to a BLOCK1 boundary, BLOCK1 blocks up to a BLOCK2 boundary, BLOCK2 blocks, then back down
-    for (const end = Math.min(hi, roundUp(i, BLOCK1)); i < end; i++) minInto(sig, 0, permuted, i * n, n);
-    for (const end = Math.min(roundDown(hi, BLOCK1), roundUp(i, BLOCK2)); i < end; i += BLOCK1) minInto(sig, 0, level1, (i / BLOCK1) * n, n);
-    for (const end = roundDown(hi, BLOCK2); i < end; i += BLOCK2) minInto(sig, 0, level2, (i / BLOCK2) * n, n);
-    for (const end = roundDown(hi, BLOCK1); i < end; i += BLOCK1) minInto(sig, 0, level1, (i / BLOCK1) * n, n);
-    for (; i < hi; i++) minInto(sig, 0, permuted, i * n, n);
+    for (const end = Math.min(hi, roundUp(i, BLOCK1)); i < end; i++) rows[c++] = rowOf[i]! * n;
+    for (const end = Math.min(roundDown(hi, BLOCK1), roundUp(i, BLOCK2)); i < end; i += BLOCK1) rows[c++] = (d + i / BLOCK1) * n;
+    for (const end = roundDown(hi, BLOCK2); i < end; i += BLOCK2) rows[c++] = (d + m1 + i / BLOCK2) * n;
+    for (const end = roundDown(hi, BLOCK1); i < end; i += BLOCK1) rows[c++] = (d + i / BLOCK1) * n;
+    for (; i < hi; i++) rows[c++] = rowOf[i]! * n;
+    minOfRows(table, rows, c, sig, 0, n);
     bandKeys(sig, params.bands, params.rows, params.seed, keys, ui * params.bands);
   }
   return keys;
 }
 
-/** dst[d+j] = min(dst[d+j], src[s+j]) for j < n */
-function minInto(dst: Uint32Array, d: number, src: Uint32Array, s: number, n: number): void {
+/** out[o+j] = min over the first `count` offsets r of rows of table[r+j] (0xffffffff when count is 0), j < n */
+function minOfRows(table: Uint32Array, rows: Int32Array, count: number, out: Uint32Array, o: number, n: number): void {
   for (let j = 0; j < n; j++) {
-    const v = src[s + j]!;
-    if (v < dst[d + j]!) dst[d + j] = v;
+    let x = 0xffffffff;
+    for (let t = 0; t < count; t++) {
+      const v = table[rows[t]! + j]!;
+      if (v < x) x = v;
+    }
+    out[o + j] = x;
   }
+}
+
+/** A token stream's shingle hashes as distinct values and, per position, the index of its value. */
+export interface DistinctShingles {
+  /** distinct shingle hashes in order of first appearance */
+  readonly distinct: Uint32Array;
+  readonly rowOf: Uint32Array;
+}
+
+/**
+ * The distinct values of `values` in order of first appearance, and for each position the index of its value
+ * among them. An open-addressing table: shingle hashes are fmix32 outputs, so their low bits index it well.
+ */
+export function distinctShingles(values: Uint32Array): DistinctShingles {
+  const m = values.length;
+  let size = 16;
+  while (size < 2 * m) size *= 2;
+  const mask = size - 1;
+  const slotValue = new Uint32Array(size);
+  const slotRow = new Int32Array(size).fill(-1);
+  const rowOf = new Uint32Array(m);
+  const distinct = new Uint32Array(m);
+  let rows = 0;
+  for (let i = 0; i < m; i++) {
+    const v = values[i]!;
+    let h = v & mask;
+    for (;;) {
+      const r = slotRow[h]!;
+      if (r < 0) {
+        slotRow[h] = rows;
+        slotValue[h] = v;
+        distinct[rows] = v;
+        rowOf[i] = rows++;
+        break;
+      }
+      if (slotValue[h] === v) { rowOf[i] = r; break; }
+      h = (h + 1) & mask;
+    }
+  }
+  return { rowOf, distinct: distinct.subarray(0, rows) };
 }
 
 const roundUp = (x: number, block: number) => Math.ceil(x / block) * block;
