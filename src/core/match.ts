@@ -33,6 +33,10 @@ interface Scored {
   distinct: number;
   /** for chains whose runs are equal in raw tokens: distinct raw identifiers and literals in them */
   exactValues: number;
+  /** identifier pairs that repeat a mapping already seen (evidence of a consistent renaming) */
+  confirmed: number;
+  /** distinct token codes of the matched runs */
+  vocabulary: number;
   file: FileRecord;
   similarity: number;
   kind: MatchKind;
@@ -149,7 +153,11 @@ export class Matcher {
       let rare = 0;
       for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
       const rarity = s.qShingles.length ? rare / s.qShingles.length : 0;
-      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched) { reject(diag, 'repetitive'); continue; }
+      // repetitive code (tables, lists of constants) resembles other tables by chance, unless the identifiers
+      // of a renamed table keep mapping consistently through its repetitions
+      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched && s.confirmed < this.tuning.repetitiveConfirmedShare * s.chain.matched) { reject(diag, 'repetitive'); continue; }
+      // declarations and accessors (a handful of token kinds) look alike in every code base unless verbatim
+      if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary) { reject(diag, 'boilerplate'); continue; }
       const share = s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
       // Ubiquity is judged on normalized shingles, which cannot tell one table of calls from another; code
       // equal in raw tokens carries its own evidence in the names and literals it repeats.
@@ -177,11 +185,11 @@ export class Matcher {
     if (similarity < this.opts.minSimilarity) { reject(diag, 'dissimilar'); return undefined; }
     const q = doc.tokens;
     // kind and identifier consistency (a renamed copy maps identifiers one-to-one)
-    let rawEqual = true, idPairs = 0, consistent = 0;
+    let rawEqual = true, idPairs = 0, consistent = 0, confirmed = 0;
     const fwd = new Map<number, number>(), back = new Map<number, number>();
     const qShingles = new Set<number>();
     const exactShingles = new Set<number>();
-    const values = new Set<number>();
+    const values = new Set<number>(), vocabulary = new Set<number>();
     const k = this.reader.params.k;
     for (const r of chain.runs) {
       for (let t = 0; t < r.len; t++) {
@@ -189,12 +197,13 @@ export class Matcher {
         const qr = q.raw[qi]!, sr = file.raw[si]!;
         if (qr !== sr) rawEqual = false;
         const code = q.codes[qi]!;
+        vocabulary.add(code);
         if (code === CODE_IDENTIFIER || code === CODE_STRING || code === CODE_NUMBER) values.add(code * 65536 + qr);
         if (code === CODE_IDENTIFIER) {
           idPairs++;
           const f = fwd.get(sr), b = back.get(qr);
           if (f === undefined && b === undefined) { fwd.set(sr, qr); back.set(qr, sr); consistent++; }
-          else if (f === qr && b === sr) consistent++;
+          else if (f === qr && b === sr) { consistent++; confirmed++; }
         }
         if (t + k <= r.len) { qShingles.add(qh[qi]!); exactShingles.add(exactSh[qi]!); }
       }
@@ -210,7 +219,7 @@ export class Matcher {
       if (longest < this.tuning.minLongestRun || inLong < this.tuning.minLongRunShare * chain.matched) { reject(diag, 'fragmented'); return undefined; }
     }
     return { chain, file, similarity, kind, consistency, qShingles: [...qShingles], distinct: (rawEqual ? exactShingles : qShingles).size,
-      exactValues: rawEqual ? values.size : 0 };
+      exactValues: rawEqual ? values.size : 0, confirmed, vocabulary: vocabulary.size };
   }
 
   private async toMatch(doc: Tokenized, s: Scored, rarity: number): Promise<Match | undefined> {

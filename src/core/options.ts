@@ -60,6 +60,10 @@ export interface MatchTuning {
   readonly minDistinctRatio: number;
   /** a cluster of (query unit, source unit) hits is verified only with at least this many pairs */
   readonly minClusterPairs: number;
+  /** a repetitive match is kept when this share of its tokens are identifiers confirming an earlier mapping */
+  readonly repetitiveConfirmedShare: number;
+  /** a match needs at least this many distinct token codes */
+  readonly minVocabulary: number;
 }
 
 export const DEFAULT_TUNING: MatchTuning = Object.freeze({
@@ -71,8 +75,10 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minLongestRun: 30,
   minLongRunShare: 0.7,
   minSpanShare: 1,
-  minMatchedShare: 0.7,
+  minMatchedShare: 0.85,
   minBandHits: 1,
   minClusterPairs: 1,
   minDistinctRatio: 0.25,
+  repetitiveConfirmedShare: 0.15,
+  minVocabulary: 10,
 });
