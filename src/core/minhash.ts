@@ -19,10 +19,26 @@ export function shingleHashes(codes: Uint32Array, k: number): Uint32Array {
   const n = codes.length - k + 1;
   if (n <= 0) return new Uint32Array(0);
   const out = new Uint32Array(n);
+  const P = 0x01000193;
   for (let i = 0; i < n; i++) {
-    let h = 0x811c9dc5;
-    for (let j = 0; j < k; j++) h = Math.imul((h ^ codes[i + j]!) >>> 0, 0x01000193);
-    out[i] = fmix32(h >>> 0);
+    let h: number;
+    if (k === 5) {
+      // the default k, written out (this runs once per token)
+      h = Math.imul(0x811c9dc5 ^ codes[i]!, P);
+      h = Math.imul(h ^ codes[i + 1]!, P);
+      h = Math.imul(h ^ codes[i + 2]!, P);
+      h = Math.imul(h ^ codes[i + 3]!, P);
+      h = Math.imul(h ^ codes[i + 4]!, P);
+    } else {
+      h = 0x811c9dc5;
+      for (let j = 0; j < k; j++) h = Math.imul(h ^ codes[i + j]!, P);
+    }
+    // fmix32(h >>> 0)
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    out[i] = (h ^ (h >>> 16)) >>> 0;
   }
   return out;
 }
@@ -100,16 +116,16 @@ export function fingerprintUnits(tokenCount: number, syntactic: readonly Unit[],
   return units;
 }
 
-/** Shingles per block of the first and second summary level of unitBandKeys (powers of two). */
-const BLOCK1 = 4, BLOCK2 = 32;
+/** Shingles per block of unitBandKeys' block minima. */
+const BLOCK = 4;
 
 /**
  * Signatures and band keys of many units of one token stream at once. Every distinct shingle is permuted
  * once (n hashes per shingle; normalized code repeats itself, in the corpus only 28% of a file's shingles
  * are distinct). Units nest (functions in classes) and windows overlap, so instead of re-scanning
- * every shingle of every unit, the permuted values are summarized as minima over aligned blocks of BLOCK1
- * and BLOCK2 shingles; a unit takes its minima over a few single rows at its ends and whole blocks in
- * between. A minimum does not depend on how a range is split, so the signatures are exactly those of the
+ * every shingle of every unit, the permuted values are summarized as minima over aligned blocks of BLOCK
+ * shingles; a unit takes its minima over up to BLOCK-1 single rows at each end and whole blocks in between.
+ * (A second level of 32-shingle blocks cost more to build than it saved: syntactic units are few.) A minimum does not depend on how a range is split, so the signatures are exactly those of the
  * specification (step 3).
  */
 export function unitBandKeys(shingles: Uint32Array, units: readonly Unit[], params: FingerprintParams): Uint32Array {
@@ -124,11 +140,9 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
   const { rowOf, distinct } = shingles;
   const m = rowOf.length;
   const d = distinct.length;
-  const m1 = Math.ceil(m / BLOCK1);
-  const per2 = BLOCK2 / BLOCK1;
-  const m2 = Math.ceil(m1 / per2);
-  // rows of n values: the permuted distinct shingles [0, d), BLOCK1 minima [d, d+m1), BLOCK2 minima after them
-  const table = new Uint32Array((d + m1 + m2) * n);
+  const blocks = Math.ceil(m / BLOCK);
+  // rows of n values: the permuted distinct shingles [0, d), then the block minima [d, d+blocks)
+  const table = new Uint32Array((d + blocks) * n);
   for (let r = 0; r < d; r++) {
     const s = distinct[r]!;
     const base = r * n;
@@ -142,11 +156,11 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
       table[base + j] = (x ^ (x >>> 16)) >>> 0;
     }
   }
-  const rows = new Int32Array(Math.max(per2, 2 * (BLOCK1 + per2) + Math.ceil(m / BLOCK2) + 1));
-  const full1 = Math.floor(m / BLOCK1);
-  for (let b = 0; b < full1; b++) {
-    // the hottest loop (n values per token): four rows at a time, written out
-    const i = b * BLOCK1, o = (d + b) * n;
+  const rows = new Int32Array(2 * BLOCK + blocks);
+  const full = Math.floor(m / BLOCK);
+  for (let b = 0; b < full; b++) {
+    // the hottest loop (n values per token): four rows at a time, written out (BLOCK = 4)
+    const i = b * BLOCK, o = (d + b) * n;
     const r0 = rowOf[i]! * n, r1 = rowOf[i + 1]! * n, r2 = rowOf[i + 2]! * n, r3 = rowOf[i + 3]! * n;
     for (let j = 0; j < n; j++) {
       let x = table[r0 + j]!;
@@ -157,15 +171,10 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
       table[o + j] = x;
     }
   }
-  for (let b = full1; b < m1; b++) {
+  for (let b = full; b < blocks; b++) {
     let c = 0;
-    for (let i = b * BLOCK1; i < m; i++) rows[c++] = rowOf[i]! * n;
+    for (let i = b * BLOCK; i < m; i++) rows[c++] = rowOf[i]! * n;
     minOfRows(table, rows, c, table, (d + b) * n, n);
-  }
-  for (let b = 0; b < m2; b++) {
-    let c = 0;
-    for (let i = b * per2; i < Math.min(m1, (b + 1) * per2); i++) rows[c++] = (d + i) * n;
-    minOfRows(table, rows, c, table, (d + m1 + b) * n, n);
   }
 
   const keys = new Uint32Array(units.length * params.bands);
@@ -174,11 +183,9 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
     const u = units[ui]!;
     const hi = Math.min(u.end - k + 1, m);
     let i = u.start, c = 0;
-    // single rows up to a BLOCK1 boundary, BLOCK1 blocks up to a BLOCK2 boundary, BLOCK2 blocks, then back down
-    for (const end = Math.min(hi, roundUp(i, BLOCK1)); i < end; i++) rows[c++] = rowOf[i]! * n;
-    for (const end = Math.min(roundDown(hi, BLOCK1), roundUp(i, BLOCK2)); i < end; i += BLOCK1) rows[c++] = (d + i / BLOCK1) * n;
-    for (const end = roundDown(hi, BLOCK2); i < end; i += BLOCK2) rows[c++] = (d + m1 + i / BLOCK2) * n;
-    for (const end = roundDown(hi, BLOCK1); i < end; i += BLOCK1) rows[c++] = (d + i / BLOCK1) * n;
+    // single rows up to a block boundary, whole blocks, single rows after the last whole block
+    for (const end = Math.min(hi, roundUp(i, BLOCK)); i < end; i++) rows[c++] = rowOf[i]! * n;
+    for (const end = roundDown(hi, BLOCK); i < end; i += BLOCK) rows[c++] = (d + i / BLOCK) * n;
     for (; i < hi; i++) rows[c++] = rowOf[i]! * n;
     minOfRows(table, rows, c, sig, 0, n);
     bandKeys(sig, params.bands, params.rows, params.seed, keys, ui * params.bands);

@@ -51,7 +51,7 @@ function tablesFor(language: Language, id: LanguageId): TypeTables {
   return t;
 }
 
-/** Growable typed-array columns for the token stream. */
+/** Growable typed-array columns for the token stream; one set is reused by every walk (see tokenizeWith). */
 class Columns {
   n = 0;
   codes = new Uint32Array(1024);
@@ -77,16 +77,17 @@ class Columns {
 
 /** Offsets at which each line starts (line 0 starts at 0). Handles \n, \r\n and lone \r. */
 export function lineStarts(text: string): Uint32Array {
-  const starts = [0];
+  let starts = new Uint32Array(Math.max(16, text.length >> 5));
+  let n = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
+    if (c === 10 || c === 13) {
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (n === starts.length) { const grown = new Uint32Array(2 * n); grown.set(starts); starts = grown; }
+      starts[n++] = i + 1;
     }
   }
-  return Uint32Array.from(starts);
+  return starts.subarray(0, n);
 }
 
 function lineOf(ls: Uint32Array, offset: number, hint: number): number {
@@ -108,6 +109,10 @@ export interface WalkCursor {
   gotoParent(): boolean;
 }
 
+let scratch = new Columns();
+/** columns grown beyond this many tokens (a huge file) are not kept for the next walk */
+const KEEP_TOKENS = 1 << 18;
+
 export function tokenizeTree(tree: Tree, text: string, language: Language, id: LanguageId): Tokenized {
   const cursor = tree.walk();
   try {
@@ -120,7 +125,9 @@ export function tokenizeTree(tree: Tree, text: string, language: Language, id: L
 /** tokenizeTree over a cursor placed on the root node; the caller owns (and deletes) the cursor. */
 export function tokenizeWith(cursor: WalkCursor, text: string, language: Language, id: LanguageId): Tokenized {
   const t = tablesFor(language, id);
-  const cols = new Columns();
+  // walks do not nest (they are synchronous), so they share one set of columns; the result copies them
+  const cols = scratch;
+  cols.n = 0;
   const units: Unit[] = [];
   const open: { kind: UnitKind; start: number; depth: number }[] = [];
   let depth = 0;
@@ -168,16 +175,15 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
     lines[i] = hint;
     endLines[i] = lineOf(ls, Math.max(cols.starts[i]!, cols.ends[i]! - 1), hint);
   }
-  return {
-    tokens: {
-      language: id,
-      codes: cols.codes.slice(0, n),
-      raw: cols.raw.slice(0, n),
-      starts: cols.starts.slice(0, n),
-      ends: cols.ends.slice(0, n),
-      lines,
-      endLines,
-    },
-    units,
+  const tokens = {
+    language: id,
+    codes: cols.codes.slice(0, n),
+    raw: cols.raw.slice(0, n),
+    starts: cols.starts.slice(0, n),
+    ends: cols.ends.slice(0, n),
+    lines,
+    endLines,
   };
+  if (cols.codes.length > KEEP_TOKENS) scratch = new Columns();
+  return { tokens, units };
 }

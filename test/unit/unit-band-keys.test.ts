@@ -21,7 +21,7 @@ test('unitBandKeys equals the shingle-by-shingle specification for units of ever
     const codes = Uint32Array.from({ length: tokens }, (_, i) => fnv1a32('t' + ((i * 7919) % 53)));
     const sh = shingleHashes(codes, p.k);
     const units: Unit[] = [];
-    // every range in the first 70 tokens (crosses block boundaries of 4 and 32 shingles), plus random ones
+    // every range in the first 70 tokens (crosses many block boundaries), plus random ones
     for (let s = 0; s < Math.min(tokens, 70); s++) for (let e = s; e <= Math.min(tokens, 70); e++) units.push({ kind: 'window', start: s, end: e });
     let r = tokens;
     for (let i = 0; i < 300; i++) {
