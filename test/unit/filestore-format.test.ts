@@ -264,4 +264,21 @@ describe('format 2 codecs', () => {
     assert.throws(() => decodeTokens(bytes.subarray(0, bytes.length - 1), table, codes.length), Malformed);
     assert.equal(decodeTokens(encodeTokens(new Uint32Array(0), new Uint16Array(0), new Uint32Array(0), vocab), table, 0).codes.length, 0);
   });
+
+  test('token streams with 1- to 3-byte pair indexes and 5-byte line deltas', () => {
+    const vocab = new Map<number, number>();
+    const t = 40_000;
+    const codes = Uint32Array.from({ length: t }, (_, i) => (i % 3 === 0 ? 7 : (i * 2654435761) >>> 0));
+    const raw = Uint16Array.from({ length: t }, (_, i) => i % 65536);
+    const lines = Uint32Array.from({ length: t }, (_, i) => (i < t - 2 ? i >> 2 : 0x1_0000_0000 - t + i));
+    const bytes = encodeTokens(codes, raw, lines, vocab);
+    const back = decodeTokens(bytes, Uint32Array.from(vocab.keys()), t);
+    assert.deepEqual(Array.from(back.codes), Array.from(codes));
+    assert.deepEqual(Array.from(back.raw), Array.from(raw));
+    assert.deepEqual(Array.from(back.lines), Array.from(lines));
+    // a varint with a sixth byte, or a fifth byte above 0x0f, is malformed
+    const table = Uint32Array.of(1);
+    assert.throws(() => decodeTokens(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x8f, 0x01), table, 1), Malformed);
+    assert.throws(() => decodeTokens(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x10), table, 1), Malformed);
+  });
 });

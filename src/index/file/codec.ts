@@ -36,18 +36,20 @@ export class ByteReader {
       this.p++;
       return x;
     }
+    // up to four bytes (28 bits) with integer shifts; a fifth byte carries the top 4 bits
     let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
+    for (let shift = 0; shift < 28; shift += 7) {
       if (this.p >= b.length) throw new Malformed('ends inside a number');
       const y = b[this.p++]!;
-      v += (y & 0x7f) * 2 ** shift;
-      if (y < 0x80) {
-        if (v > 0xffff_ffff) throw new Malformed('number out of range');
-        return v;
-      }
+      v |= (y & 0x7f) << shift;
+      if (y < 0x80) return v;
     }
-    throw new Malformed('number too long');
+    if (this.p >= b.length) throw new Malformed('ends inside a number');
+    const y = b[this.p++]!;
+    if (y > 0x0f) throw new Malformed(y & 0x80 ? 'number too long' : 'number out of range');
+    return v + y * 0x1000_0000;
   }
+
   u16(): number {
     if (this.p + 2 > this.b.length) throw new Malformed('ends inside a number');
     const v = this.b[this.p]! | (this.b[this.p + 1]! << 8);
@@ -288,41 +290,54 @@ export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32
   return out;
 }
 
+/** the dictionary of the file being decoded (decoding is synchronous, so one scratch pair serves all) */
+let scratchCode = new Uint32Array(1024);
+let scratchRaw = new Uint16Array(1024);
+
+/** Decodes a token stream into one buffer (codes, lines: u32; raw: u16), so a file costs one allocation. */
 export function decodeTokens(bytes: Uint8Array, vocab: Uint32Array, tokenCount: number): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
   const r = new ByteReader(bytes);
   const t = r.varint();
   if (t !== tokenCount) throw new Malformed('has the wrong token count');
   const p = r.varint();
   if (p > t) throw new Malformed('has more pairs than tokens');
-  const pCode = new Uint32Array(p);
-  const pRaw = new Uint16Array(p);
+  if (scratchCode.length < p) {
+    scratchCode = new Uint32Array(2 * p);
+    scratchRaw = new Uint16Array(2 * p);
+  }
+  const pCode = scratchCode;
+  const pRaw = scratchRaw;
   for (let i = 0; i < p; i++) {
     const v = r.varint();
     if (v >= vocab.length) throw new Malformed('names a code outside the vocabulary');
     pCode[i] = vocab[v]!;
     pRaw[i] = r.u16();
   }
-  const codes = new Uint32Array(t);
-  const raw = new Uint16Array(t);
-  const lines = new Uint32Array(t);
-  // the hot loops of file(): one-byte varints inline, longer ones through the reader
+  const buf = new ArrayBuffer(10 * t);
+  const codes = new Uint32Array(buf, 0, t);
+  const lines = new Uint32Array(buf, 4 * t, t);
+  const raw = new Uint16Array(buf, 8 * t, t);
+  // the hot loops of file(): one-byte varints inline on a local position, longer ones through the reader
   const n = bytes.length;
+  let pos = r.p;
   for (let i = 0; i < t; i++) {
-    let x = r.p < n ? bytes[r.p]! : 0x80;
-    if (x < 0x80) r.p++;
-    else x = r.varint();
+    let x = pos < n ? bytes[pos]! : 0x80;
+    if (x < 0x80) pos++;
+    else if (pos + 1 < n && bytes[pos + 1]! < 0x80) { x = (x & 0x7f) | (bytes[pos + 1]! << 7); pos += 2; }
+    else { r.p = pos; x = r.varint(); pos = r.p; }
     if (x >= p) throw new Malformed('names a pair outside the dictionary');
     codes[i] = pCode[x]!;
     raw[i] = pRaw[x]!;
   }
   let line = 0;
   for (let i = 0; i < t; i++) {
-    let x = r.p < n ? bytes[r.p]! : 0x80;
-    if (x < 0x80) r.p++;
-    else x = r.varint();
+    let x = pos < n ? bytes[pos]! : 0x80;
+    if (x < 0x80) pos++;
+    else { r.p = pos; x = r.varint(); pos = r.p; }
     line = (line + x) >>> 0;
     lines[i] = line;
   }
+  r.p = pos;
   r.end();
   return { codes, raw, lines };
 }
