@@ -71,9 +71,26 @@ export const bitsFor = (max: number): number => (max <= 0 ? 0 : 32 - Math.clz32(
 export function packBits(values: ArrayLike<number>, width: number): Uint8Array {
   const out = new Uint8Array(Math.ceil((values.length * width) / 8));
   if (width === 0) return out;
+  let p = 0;
+  if (width <= 24) {
+    // 32-bit integer arithmetic: fewer than 8 bits are pending when a value is shifted in
+    const mask = (1 << width) - 1;
+    let acc = 0;
+    let nacc = 0;
+    for (let i = 0; i < values.length; i++) {
+      acc |= (values[i]! & mask) << nacc;
+      nacc += width;
+      while (nacc >= 8) {
+        out[p++] = acc & 0xff;
+        acc >>>= 8;
+        nacc -= 8;
+      }
+    }
+    if (nacc > 0) out[p] = acc;
+    return out;
+  }
   let acc = 0; // pending bits, fewer than 8 after each flush, as a float to hold up to 40 bits
   let nacc = 0;
-  let p = 0;
   for (let i = 0; i < values.length; i++) {
     acc += (values[i]! >>> 0) * 2 ** nacc;
     nacc += width;
