@@ -33,7 +33,7 @@ interface Scored {
   distinct: number;
   /** for chains whose runs are equal in raw tokens: distinct raw identifiers and literals in them */
   exactValues: number;
-  /** identifier pairs that repeat a mapping already seen (evidence of a consistent renaming) */
+  /** identifier pairs that repeat a majority mapping (evidence of a consistent renaming) */
   confirmed: number;
   /** distinct token codes of the matched runs */
   vocabulary: number;
@@ -185,8 +185,9 @@ export class Matcher {
     if (similarity < this.opts.minSimilarity) { reject(diag, 'dissimilar'); return undefined; }
     const q = doc.tokens;
     // kind and identifier consistency (a renamed copy maps identifiers one-to-one)
-    let rawEqual = true, idPairs = 0, consistent = 0, confirmed = 0;
-    const fwd = new Map<number, number>(), back = new Map<number, number>();
+    let rawEqual = true, idPairs = 0;
+    // identifier pair counts, keyed query raw * 65536 + source raw
+    const pairs = new Map<number, number>();
     const qShingles = new Set<number>();
     const exactShingles = new Set<number>();
     const values = new Set<number>(), vocabulary = new Set<number>();
@@ -201,14 +202,13 @@ export class Matcher {
         if (code === CODE_IDENTIFIER || code === CODE_STRING || code === CODE_NUMBER) values.add(code * 65536 + qr);
         if (code === CODE_IDENTIFIER) {
           idPairs++;
-          const f = fwd.get(sr), b = back.get(qr);
-          if (f === undefined && b === undefined) { fwd.set(sr, qr); back.set(qr, sr); consistent++; }
-          else if (f === qr && b === sr) { consistent++; confirmed++; }
+          const key = qr * 65536 + sr;
+          pairs.set(key, (pairs.get(key) ?? 0) + 1);
         }
         if (t + k <= r.len) { qShingles.add(qh[qi]!); exactShingles.add(exactSh[qi]!); }
       }
     }
-    const consistency = idPairs ? consistent / idPairs : 1;
+    const { consistency, confirmed } = renamingConsistency(pairs, idPairs);
     const single = chain.runs.length === 1 && qLen === sLen && chain.matched === qLen;
     const kind: MatchKind = single ? (rawEqual ? 'verbatim' : 'renamed') : 'modified';
     if (kind !== 'verbatim' && consistency < this.tuning.minConsistency) { reject(diag, 'inconsistent-renaming'); return undefined; }
@@ -279,6 +279,26 @@ function trimPunctuation(chain: Chain, q: Uint32Array): Chain {
   if (!cut && !cutEnd) return chain;
   const a = runs[0]!, b = runs[li]!;
   return { runs, qStart: a.q, sStart: a.s, qEnd: b.q + b.len, sEnd: b.s + b.len, matched: chain.matched - cut - cutEnd };
+}
+
+/**
+ * How one-to-one the identifier pairs (query raw, source raw) of an alignment are: each identifier's most
+ * frequent partner counts, on both sides, and the weaker side decides. A few misaligned tokens at the edge of
+ * an edit then cost only themselves, not every later use of the identifier. `confirmed` counts the pairs
+ * that repeat a majority mapping.
+ */
+function renamingConsistency(pairs: Map<number, number>, total: number): { consistency: number; confirmed: number } {
+  if (!total) return { consistency: 1, confirmed: 0 };
+  const bestQ = new Map<number, number>(), bestS = new Map<number, number>();
+  for (const [key, n] of pairs) {
+    const qr = Math.floor(key / 65536), sr = key % 65536;
+    if (n > (bestQ.get(qr) ?? 0)) bestQ.set(qr, n);
+    if (n > (bestS.get(sr) ?? 0)) bestS.set(sr, n);
+  }
+  let q = 0, s = 0, confirmed = 0;
+  for (const n of bestQ.values()) { q += n; confirmed += n - 1; }
+  for (const n of bestS.values()) s += n;
+  return { consistency: Math.min(q, s) / total, confirmed };
 }
 
 function reject(d: MatchDiagnostics, why: string): void {

@@ -71,7 +71,7 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   ubiquityFraction: 0.35,
   minRareShare: 0.15,
   minRareShareModified: 0.4,
-  minConsistency: 0.75,
+  minConsistency: 0.85,
   minLongestRun: 30,
   minLongRunShare: 0.7,
   minSpanShare: 1,
