@@ -33,6 +33,8 @@ interface Scored {
   distinct: number;
   /** for chains whose runs are equal in raw tokens: distinct raw identifiers and literals in them */
   exactValues: number;
+  /** the runs are equal in raw tokens too */
+  rawEqual: boolean;
   /** identifier pairs that repeat a majority mapping (evidence of a consistent renaming) */
   confirmed: number;
   /** distinct token codes of the matched runs */
@@ -154,8 +156,10 @@ export class Matcher {
       for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
       const rarity = s.qShingles.length ? rare / s.qShingles.length : 0;
       // repetitive code (tables, lists of constants) resembles other tables by chance, unless the identifiers
-      // of a renamed table keep mapping consistently through its repetitions
-      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched && s.confirmed < this.tuning.repetitiveConfirmedShare * s.chain.matched) { reject(diag, 'repetitive'); continue; }
+      // of a renamed table keep mapping consistently through its repetitions (equal raw tokens prove nothing
+      // here: a repeated attribute maps to itself)
+      const confirmedRenaming = !s.rawEqual && s.confirmed >= this.tuning.repetitiveConfirmedShare * s.chain.matched;
+      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched && !confirmedRenaming) { reject(diag, 'repetitive'); continue; }
       // declarations and accessors (a handful of token kinds) look alike in every code base unless verbatim
       if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary) { reject(diag, 'boilerplate'); continue; }
       const share = s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
@@ -219,7 +223,7 @@ export class Matcher {
       if (longest < this.tuning.minLongestRun || inLong < this.tuning.minLongRunShare * chain.matched) { reject(diag, 'fragmented'); return undefined; }
     }
     return { chain, file, similarity, kind, consistency, qShingles: [...qShingles], distinct: (rawEqual ? exactShingles : qShingles).size,
-      exactValues: rawEqual ? values.size : 0, confirmed, vocabulary: vocabulary.size };
+      exactValues: rawEqual ? values.size : 0, rawEqual, confirmed, vocabulary: vocabulary.size };
   }
 
   private async toMatch(doc: Tokenized, s: Scored, rarity: number): Promise<Match | undefined> {
