@@ -17,8 +17,9 @@ export class FileIndexReader implements IndexReader {
   private readonly fileCount: number;
   private readonly cache: ByteLru<number, FileRecord>;
   private readonly postings: MergedPostings;
-  /** per global unit: its global file id, start token and end token; kinds stay in the segments */
+  /** per global unit: its global file id, kind code, start token and end token */
   private readonly unitFile: Uint32Array;
+  private readonly unitKind: Uint8Array;
   private readonly unitStart: Uint32Array;
   private readonly unitEnd: Uint32Array;
   /** every shingle of any repository with the number of repositories holding it; merged on first use */
@@ -40,12 +41,14 @@ export class FileIndexReader implements IndexReader {
     this.cache = new ByteLru(cacheBytes);
     this.postings = MergedPostings.build(segments.map((s) => s.postings()), this.unitBase, (i) => segments[i]!.releasePostings());
     this.unitFile = new Uint32Array(this.unitCount);
+    this.unitKind = new Uint8Array(this.unitCount);
     this.unitStart = new Uint32Array(this.unitCount);
     this.unitEnd = new Uint32Array(this.unitCount);
     segments.forEach((seg, si) => {
       const u0 = this.unitBase[si]!;
       const f0 = this.fileBase[si]!;
       this.unitStart.set(seg.unitStarts, u0);
+      this.unitKind.set(seg.unitKinds, u0);
       for (let f = 0; f < seg.fileCount; f++) this.unitFile.fill(f0 + f, u0 + seg.fileUnitStart[f]!, u0 + seg.fileUnitStart[f + 1]!);
       for (let u = 0; u < seg.unitCount; u++) this.unitEnd[u0 + u] = seg.unitStarts[u]! + seg.unitLengths[u]!;
     });
@@ -59,16 +62,13 @@ export class FileIndexReader implements IndexReader {
   async units(ids: readonly number[]): Promise<UnitRecord[]> {
     this.open();
     const out: UnitRecord[] = new Array(ids.length);
-    let s = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       if (!Number.isInteger(id) || id < 0 || id >= this.unitCount) throw new RangeError(`unit id ${id} is not in this index snapshot`);
-      // ids come in runs from one segment: try the last segment before searching
-      if (id < this.unitBase[s]! || id >= this.unitBase[s + 1]!) s = owner(this.unitBase, id);
       out[i] = {
         id,
         fileId: this.unitFile[id]!,
-        kind: UNIT_KINDS[this.segments[s]!.unitKinds[id - this.unitBase[s]!]!] ?? 'window',
+        kind: UNIT_KINDS[this.unitKind[id]!] ?? 'window',
         startToken: this.unitStart[id]!,
         endToken: this.unitEnd[id]!,
       };
