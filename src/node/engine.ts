@@ -109,7 +109,7 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
 
   try {
     // the workers start on the files while this thread detects the licence and asks git
-    const jobs = mapOrdered(files, Math.max(2, workers * 4), work, opts.signal);
+    const jobs = mapOrdered(files, Math.max(2, workers * 16), work, opts.signal);
     const first = jobs.next();
     first.catch(() => undefined); // awaited by stream()
     const [licence, prov] = await Promise.all([

@@ -55,15 +55,21 @@ export function defaultWorkers(): number {
   return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length));
 }
 
+/**
+ * Jobs posted to one worker before it reports back. A worker that finds its next job already waiting does
+ * not sit idle while the main thread is busy elsewhere (writing the index, detecting a licence); a worker
+ * handles its jobs concurrently, so one file's read overlaps another's parse.
+ */
+const DEPTH = 6;
+
+interface Slot { readonly jobs: Set<number>; broken: boolean; readonly message: (res: FileResult & { id: number }) => void; readonly error: (e: Error) => void }
+
 export class FilePool {
-  private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
+  private readonly slots = new Map<Worker, Slot>();
   private readonly queue: { job: FileJob; p: Pending }[] = [];
-  private readonly busy = new Map<Worker, Pending>();
+  private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closed = false;
-
-  private readonly listeners = new Map<Worker, { message(res: FileResult): void; error(e: Error): void }>();
 
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
@@ -72,26 +78,26 @@ export class FilePool {
         w = startWorker();
         w.on('exit', onExit);
       }
-      const worker = w;
-      const l = {
-        message: (res: FileResult) => {
-          const p = this.busy.get(worker);
-          this.busy.delete(worker);
-          this.idle.push(worker);
+      const slot: Slot = {
+        jobs: new Set(),
+        broken: false,
+        message: (res) => {
+          slot.jobs.delete(res.id);
+          const p = this.pending.get(res.id);
+          this.pending.delete(res.id);
           p?.resolve(res);
           this.pump();
         },
-        error: (e: Error) => {
-          const p = this.busy.get(worker);
-          this.busy.delete(worker);
-          p?.reject(e);
+        error: (e) => {
+          slot.broken = true;
+          for (const id of slot.jobs) { this.pending.get(id)?.reject(e); this.pending.delete(id); }
+          slot.jobs.clear();
+          this.pump();
         },
       };
-      worker.on('message', l.message);
-      worker.on('error', l.error);
-      this.listeners.set(worker, l);
-      this.workers.push(worker);
-      this.idle.push(worker);
+      w.on('message', slot.message);
+      w.on('error', slot.error);
+      this.slots.set(w, slot);
     }
   }
 
@@ -104,35 +110,41 @@ export class FilePool {
     });
   }
 
+  /** Posts queued jobs to the least loaded workers, up to DEPTH each. */
   private pump(): void {
-    while (this.idle.length && this.queue.length) {
-      const w = this.idle.pop()!;
+    while (this.queue.length) {
+      let best: [Worker, Slot] | undefined;
+      for (const e of this.slots) if (!e[1].broken && e[1].jobs.size < DEPTH && (!best || e[1].jobs.size < best[1].jobs.size)) best = e;
+      if (!best) {
+        if ([...this.slots.values()].every((s) => s.broken)) {
+          for (const { p } of this.queue.splice(0)) p.reject(new Error('every worker of the pool failed'));
+        }
+        return;
+      }
       const { job, p } = this.queue.shift()!;
-      this.busy.set(w, p);
-      w.postMessage({ ...job, id: this.nextId++ });
+      const id = this.nextId++;
+      this.pending.set(id, p);
+      best[1].jobs.add(id);
+      best[0].postMessage({ ...job, id });
     }
   }
 
-  /** Rejects queued jobs; idle workers go to the next pool, busy ones (after an abort) are terminated. */
+  /** Rejects unfinished jobs; idle workers go to the next pool, busy ones (after an abort) are terminated. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const { p } of this.queue.splice(0)) p.reject(new Error('pool closed'));
+    const closed = new Error('pool closed');
+    for (const { p } of this.queue.splice(0)) p.reject(closed);
+    for (const p of this.pending.values()) p.reject(closed);
+    this.pending.clear();
     const ending: Promise<number>[] = [];
-    for (const w of this.workers) {
-      const l = this.listeners.get(w)!;
-      w.off('message', l.message);
-      w.off('error', l.error);
-      const busy = this.busy.get(w);
-      if (busy || !this.idle.includes(w)) {
-        // still working after an abort, or broken by an error: its next message would go astray
-        busy?.reject(new Error('pool closed'));
-        ending.push(w.terminate());
-      } else if (!ended.has(w)) {
-        putSpare(w);
-      }
+    for (const [w, slot] of this.slots) {
+      w.off('message', slot.message);
+      w.off('error', slot.error);
+      // still working after an abort, or broken by an error: its next message would go astray
+      if (slot.jobs.size || slot.broken) ending.push(w.terminate());
+      else if (!ended.has(w)) putSpare(w);
     }
-    this.busy.clear();
     await Promise.all(ending);
   }
 }
