@@ -101,7 +101,8 @@ async function main() {
     console.log(`fingerprint run ${run}: parse ${parseMs[run]!.toFixed(0)} ms, fingerprint ${fpMs[run]!.toFixed(0)} ms, ratio ${(parseMs[run]! / fpMs[run]!).toFixed(2)}`);
   }
 
-  // 2. the real indexer with 1 and 2 workers (includes reading, hashing, writing the index)
+  // 2. the real indexer with 1 and 2 workers (includes reading, hashing, writing the index), into one index
+  // each; like the fingerprinting runs, the two alternate repository by repository (and which goes first)
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'memocheck-perf-'));
   const idxMs: Record<number, number[]> = { 1: [], 2: [] };
   if (phase('index')) {
@@ -112,16 +113,21 @@ async function main() {
   }
   let indexBytes = 0, units = 0;
   for (let run = 0; run < (phase('index') || phase('scan') || (phase('lookup') && !REUSE) ? RUNS : 0); run++) {
-    for (const workers of [1, 2]) {
-      const loc = path.join(tmp, `idx-${workers}-${run}`);
-      const store = await openStore(loc);
-      const t = performance.now();
-      for (const r of indexed) await indexRepository(store, r.dir, { name: r.name, workers });
-      idxMs[workers]!.push(performance.now() - t);
-      const info = await store.info();
+    const stores = { 1: await openStore(path.join(tmp, `idx-1-${run}`)), 2: await openStore(path.join(tmp, `idx-2-${run}`)) };
+    const ms = { 1: 0, 2: 0 };
+    for (const [i, r] of indexed.entries()) {
+      for (const workers of i % 2 ? [1, 2] as const : [2, 1] as const) {
+        const t = performance.now();
+        await indexRepository(stores[workers], r.dir, { name: r.name, workers });
+        ms[workers] += performance.now() - t;
+      }
+    }
+    for (const workers of [1, 2] as const) {
+      idxMs[workers]!.push(ms[workers]);
+      const info = await stores[workers].info();
       indexBytes = info.bytes; units = info.units;
-      await store.close();
-      if (run < RUNS - 1 || workers === 1) rmSync(loc, { recursive: true, force: true });
+      await stores[workers].close();
+      if (run < RUNS - 1 || workers === 1) rmSync(path.join(tmp, `idx-${workers}-${run}`), { recursive: true, force: true });
     }
     console.log(`index run ${run}: 1 worker ${idxMs[1]![run]!.toFixed(0)} ms, 2 workers ${idxMs[2]![run]!.toFixed(0)} ms, ratio ${(idxMs[1]![run]! / idxMs[2]![run]!).toFixed(2)}`);
   }
