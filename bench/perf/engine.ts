@@ -45,6 +45,25 @@ const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return
 const pct = (a: number[], p: number) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]!; };
 const mb = (bytes: number, ms: number) => bytes / 1048576 / (ms / 1000);
 
+/**
+ * CPU milliseconds of the main thread and of all other threads of this process so far (workers, V8 and libuv
+ * helpers; ended threads included), from /proc on Linux; undefined elsewhere. Unlike wall time, it does not
+ * grow when other processes take the cores, so it shows how much of indexing is serial on the main thread.
+ */
+function cpuMs(): { main: number; others: number } | undefined {
+  const read = (file: string) => {
+    const stat = readFileSync(file, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in ticks of 10 ms (USER_HZ 100)
+  };
+  try {
+    const all = read('/proc/self/stat'), main = read(`/proc/self/task/${process.pid}/stat`);
+    return { main, others: all - main };
+  } catch {
+    return undefined;
+  }
+}
+
 interface Repo { name: string; role: string; dir: string }
 function corpus(): Repo[] {
   const m = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'corpus', 'repos.json'), 'utf8')) as { repos: { name: string; role: string }[] };
@@ -105,6 +124,7 @@ async function main() {
   // each; like the fingerprinting runs, the two alternate repository by repository (and which goes first)
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'memocheck-perf-'));
   const idxMs: Record<number, number[]> = { 1: [], 2: [] };
+  const idxCpu: Record<number, { main: number[]; others: number[] }> = { 1: { main: [], others: [] }, 2: { main: [], others: [] } };
   if (phase('index')) {
     // warm-up, untimed: the licence corpus is built once per process (~1 s), which would land in the first run
     const warm = await openStore(path.join(tmp, 'warm-up'));
@@ -115,21 +135,28 @@ async function main() {
   for (let run = 0; run < (phase('index') || phase('scan') || (phase('lookup') && !REUSE) ? RUNS : 0); run++) {
     const stores = { 1: await openStore(path.join(tmp, `idx-1-${run}`)), 2: await openStore(path.join(tmp, `idx-2-${run}`)) };
     const ms = { 1: 0, 2: 0 };
+    const cpu = { 1: { main: 0, others: 0 }, 2: { main: 0, others: 0 } };
     for (const [i, r] of indexed.entries()) {
       for (const workers of i % 2 ? [1, 2] as const : [2, 1] as const) {
+        const c = cpuMs();
         const t = performance.now();
         await indexRepository(stores[workers], r.dir, { name: r.name, workers });
         ms[workers] += performance.now() - t;
+        const c2 = cpuMs();
+        if (c && c2) { cpu[workers].main += c2.main - c.main; cpu[workers].others += c2.others - c.others; }
       }
     }
     for (const workers of [1, 2] as const) {
       idxMs[workers]!.push(ms[workers]);
+      idxCpu[workers]!.main.push(cpu[workers].main);
+      idxCpu[workers]!.others.push(cpu[workers].others);
       const info = await stores[workers].info();
       indexBytes = info.bytes; units = info.units;
       await stores[workers].close();
       if (run < RUNS - 1 || workers === 1) rmSync(path.join(tmp, `idx-${workers}-${run}`), { recursive: true, force: true });
     }
-    console.log(`index run ${run}: 1 worker ${idxMs[1]![run]!.toFixed(0)} ms, 2 workers ${idxMs[2]![run]!.toFixed(0)} ms, ratio ${(idxMs[1]![run]! / idxMs[2]![run]!).toFixed(2)}`);
+    console.log(`index run ${run}: 1 worker ${idxMs[1]![run]!.toFixed(0)} ms, 2 workers ${idxMs[2]![run]!.toFixed(0)} ms, ratio ${(idxMs[1]![run]! / idxMs[2]![run]!).toFixed(2)}; ` +
+      `CPU ms main/other threads: 1 worker ${cpu[1].main}/${cpu[1].others}, 2 workers ${cpu[2].main}/${cpu[2].others}`);
   }
   const mainIndex = path.join(tmp, `idx-2-${RUNS - 1}`);
 
@@ -203,6 +230,9 @@ async function main() {
     index2WorkersMBps: mb(corpusBytes, median(idxMs[2]!)),
     index1WorkerVsParse: median(parseMs) / median(idxMs[1]!),
     twoWorkersVsOne: median(idxMs[1]!) / median(idxMs[2]!),
+    /** CPU seconds per indexing of the corpus: the main thread and the other threads (workers, helpers) */
+    indexCpuSeconds: Object.fromEntries(([1, 2] as const).map((w) => [`${w}worker${w > 1 ? 's' : ''}`, idxCpu[w]!.main.length
+      ? { main: median(idxCpu[w]!.main) / 1000, others: median(idxCpu[w]!.others) / 1000 } : null])),
     indexBytesPerCorpusByte: indexBytes / corpusBytes, units,
     scanMBps: mb(negBytes, median(scanMs)), scanBytes: negBytes,
     lookup: { units: bigUnits, queries: queryCount, p50ms: pct(lat, 0.5), p95ms: pct(lat, 0.95) },
