@@ -99,6 +99,7 @@ export class Matcher {
     diag.clusters = clusters.length;
 
     const scored: Scored[] = [];
+    // per candidate file: its record and shingle arrays, filled region by region (null: another language)
     const fileCache = new Map<number, { rec: FileRecord; sh: Uint32Array; exact?: { codes: Uint32Array; sh: Uint32Array } } | null>();
     const family = languageFamily(doc.tokens.language);
     let qExact: { codes: Uint32Array; sh: Uint32Array } | undefined;
@@ -110,11 +111,13 @@ export class Matcher {
       if (!f) {
         const rec = await this.reader.file(c.fileId);
         if (languageFamily(rec.language) !== family) { fileCache.set(c.fileId, null); reject(diag, 'other-language'); continue; }
-        f = { rec, sh: shingleHashes(rec.codes, params.k) };
+        f = { rec, sh: new Uint32Array(Math.max(0, rec.codes.length - params.k + 1)) };
         fileCache.set(c.fileId, f);
       }
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
       const ss = Math.max(0, c.ss - MARGIN), se = Math.min(f.rec.codes.length, c.se + MARGIN);
+      // only the cluster's region of a (possibly large) source file is hashed
+      f.sh.set(shingleHashes(f.rec.codes.subarray(ss, se), params.k), ss);
       // seeds near the cluster's diagonal only: repetitive code elsewhere in the file cannot hijack the alignment
       const drift = 64 + (c.qe - c.qs) / 2;
       const dLo = -c.off - drift, dHi = -c.off + drift;
@@ -131,7 +134,10 @@ export class Matcher {
       // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
       // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
       qExact ??= exactCodes(codes, doc.tokens.raw, params.k);
-      f.exact ??= exactCodes(f.rec.codes, f.rec.raw, params.k);
+      f.exact ??= { codes: new Uint32Array(f.rec.codes.length), sh: new Uint32Array(f.sh.length) };
+      const region = exactCodes(f.rec.codes.subarray(ss, se), f.rec.raw.subarray(ss, se), params.k);
+      f.exact.codes.set(region.codes, ss);
+      f.exact.sh.set(region.sh, ss);
       const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, f.exact.codes, f.exact.sh, ss, se, this.limits, dLo, dHi);
       for (const raw of chainRuns(exactRuns, this.limits)) {
         const chain = trimPunctuation(raw, codes);
