@@ -76,13 +76,14 @@ export class Matcher {
     // source unit -> the query units that hit it (a few are enough to place it), and its band hit count
     const hits = new Map<number, number[]>();
     const bandHits = new Map<number, number>();
+    const countBands = this.tuning.minBandHits > 1;
     for (let ui = 0; ui < units.length; ui++) {
       for (let b = 0; b < params.bands; b++) {
         const list = postings[ui * params.bands + b];
         if (!list) continue;
         for (let x = 0; x < list.length; x++) {
           const id = list[x]!;
-          bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
+          if (countBands) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
           const h = hits.get(id);
           if (!h) hits.set(id, [ui]);
           else if (h.length < MAX_PAIRS_PER_UNIT && h[h.length - 1] !== ui) h.push(ui);
