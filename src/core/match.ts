@@ -298,7 +298,7 @@ function trimPunctuation(chain: Chain, q: Uint32Array): Chain {
  * an edit then cost only themselves, not every later use of the identifier. `confirmed` counts the pairs
  * that repeat a majority mapping.
  */
-function renamingConsistency(pairs: Map<number, number>, total: number): { consistency: number; confirmed: number } {
+export function renamingConsistency(pairs: Map<number, number>, total: number): { consistency: number; confirmed: number } {
   if (!total) return { consistency: 1, confirmed: 0 };
   const bestQ = new Map<number, number>(), bestS = new Map<number, number>();
   for (const [key, n] of pairs) {
