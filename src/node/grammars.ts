@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import type { LanguageId } from '../core/types';
 import { tokenizeWith, type Tokenized } from '../core/tokenize';
-import { rawCursorSupport, walkTree, type RawCursorSupport } from './rawCursor';
+import { rawCursorSupport, walkTrace, walkTree, type RawCursorSupport } from './rawCursor';
 
 const GRAMMAR_FILES: Record<LanguageId, [pkg: string, file: string]> = {
   javascript: ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
@@ -81,9 +81,9 @@ const languages = new Map<LanguageId, Promise<Language>>();
 
 /** The raw cursor of rawCursor.ts, while it is trusted; undefined: web-tree-sitter's TreeCursor. */
 let raw: RawCursorSupport | undefined;
-/** tokens checked so far by walking the same trees with both cursors (see tokenizeParsed) */
+/** nodes checked so far by tracing the same trees with both cursors (see tokenizeParsed) */
 let rawChecked = 0;
-const RAW_CHECK_TOKENS = 200;
+const RAW_CHECK_NODES = 2000;
 
 function initParser(): Promise<void> {
   // emscripten turns this object into the wasm Module (it receives the exports): keep it for the raw cursor
@@ -99,21 +99,17 @@ function initParser(): Promise<void> {
 }
 
 /**
- * Tokenizes a parsed tree with the raw cursor when it is available. The first trees (until
- * RAW_CHECK_TOKENS tokens) are also walked with TreeCursor; any difference retires the raw cursor.
+ * Tokenizes a parsed tree with the raw cursor when it is available. The first trees (until RAW_CHECK_NODES
+ * nodes) are first traced with both cursors; any difference retires the raw cursor.
  */
 export function tokenizeParsed(tree: Tree, text: string, lang: Language, id: LanguageId, useRaw = true): Tokenized {
-  const support = useRaw ? raw : undefined;
-  const doc = walkTree(tree, support, (c) => tokenizeWith(c, text, lang, id));
-  if (support && rawChecked < RAW_CHECK_TOKENS) {
-    const slow = walkTree(tree, undefined, (c) => tokenizeWith(c, text, lang, id));
-    if (!sameTokens(doc, slow)) {
-      raw = undefined;
-      return slow;
-    }
-    rawChecked += doc.tokens.codes.length;
+  if (useRaw && raw && rawChecked < RAW_CHECK_NODES) {
+    const viaRaw = walkTree(tree, raw, (c) => walkTrace(c, RAW_CHECK_NODES));
+    const viaTreeCursor = walkTree(tree, undefined, (c) => walkTrace(c, RAW_CHECK_NODES));
+    if (viaRaw.length === viaTreeCursor.length && viaRaw.every((v, i) => v === viaTreeCursor[i])) rawChecked += viaRaw.length / 4;
+    else raw = undefined;
   }
-  return doc;
+  return walkTree(tree, useRaw ? raw : undefined, (c) => tokenizeWith(c, text, lang, id));
 }
 
 /** Whether tokenizing uses the raw cursor (false before the first parse, or after it was retired). */
@@ -121,12 +117,6 @@ export function usesRawCursor(): boolean {
   return raw !== undefined;
 }
 
-function sameTokens(a: Tokenized, b: Tokenized): boolean {
-  const x = a.tokens, y = b.tokens;
-  const eq = (p: ArrayLike<number>, q: ArrayLike<number>) => p.length === q.length && Array.prototype.every.call(p, (v, i) => v === q[i]);
-  return eq(x.codes, y.codes) && eq(x.raw, y.raw) && eq(x.starts, y.starts) && eq(x.ends, y.ends)
-    && JSON.stringify(a.units) === JSON.stringify(b.units);
-}
 
 function grammarPath(id: LanguageId): string {
   const [pkg, file] = GRAMMAR_FILES[id];

@@ -8,7 +8,7 @@
 //
 // It relies on web-tree-sitter internals (the Module object given to Parser.init gets the wasm exports,
 // a Tree and a TreeCursor keep their handles at [0], [0..3]). rawCursorSupport checks them once; the first
-// walk is compared with TreeCursor's, and any difference falls back to TreeCursor for the process.
+// trees are also traced with TreeCursor (walkTrace), and any difference falls back to TreeCursor for the process.
 import type { Tree, TreeCursor } from 'web-tree-sitter';
 import type { WalkCursor } from '../core/tokenize';
 
@@ -81,4 +81,23 @@ export function walkTree<T>(tree: Tree, support: RawCursorSupport | undefined, f
   } finally {
     cursor.delete();
   }
+}
+
+/**
+ * What a walk sees, node by node in pre-order: depth, type id, start and end, for at most `limit` nodes.
+ * Comparing the traces of both cursors checks the raw one; the tokenizer itself then only ever meets one
+ * kind of cursor (its call sites stay monomorphic).
+ */
+export function walkTrace(c: WalkCursor, limit: number): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  for (let visited = 0; visited < limit; visited++) {
+    out.push(depth, c.nodeTypeId, c.startIndex, c.endIndex);
+    if (c.gotoFirstChild()) { depth++; continue; }
+    while (!c.gotoNextSibling()) {
+      if (!c.gotoParent()) return out;
+      depth--;
+    }
+  }
+  return out;
 }
