@@ -141,8 +141,10 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
   const m = rowOf.length;
   const d = distinct.length;
   const blocks = Math.ceil(m / BLOCK);
-  // rows of n values: the permuted distinct shingles [0, d), then the block minima [d, d+blocks)
-  const table = new Uint32Array((d + blocks) * n);
+  // rows of n values: the permuted distinct shingles [0, d), then the block minima [d, d+blocks); every row
+  // is written before it is read, so the buffer of the previous call serves (no allocation, no zeroing)
+  if (scratchTable.length < (d + blocks) * n) scratchTable = new Uint32Array(Math.max((d + blocks) * n, 2 * scratchTable.length));
+  const table = scratchTable;
   for (let r = 0; r < d; r++) {
     const s = distinct[r]!;
     const base = r * n;
@@ -190,8 +192,12 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
     minOfRows(table, rows, c, sig, 0, n);
     bandKeys(sig, params.bands, params.rows, params.seed, keys, ui * params.bands);
   }
+  if (table.length > KEEP_TABLE) scratchTable = new Uint32Array(0); // after a huge file
   return keys;
 }
+
+let scratchTable = new Uint32Array(0);
+const KEEP_TABLE = 1 << 22;
 
 /** out[o+j] = min over the first `count` offsets r of rows of table[r+j] (0xffffffff when count is 0), j < n */
 function minOfRows(table: Uint32Array, rows: Int32Array, count: number, out: Uint32Array, o: number, n: number): void {

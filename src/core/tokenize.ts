@@ -79,12 +79,20 @@ class Columns {
 export function lineStarts(text: string): Uint32Array {
   let starts = new Uint32Array(Math.max(16, text.length >> 5));
   let n = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      if (n === starts.length) { const grown = new Uint32Array(2 * n); grown.set(starts); starts = grown; }
-      starts[n++] = i + 1;
+  const push = (start: number) => {
+    if (n === starts.length) { const grown = new Uint32Array(2 * n); grown.set(starts); starts = grown; }
+    starts[n++] = start;
+  };
+  if (text.indexOf('\r') < 0) {
+    // the usual case: \n only, found by the engine's fast search
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) push(i + 1);
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        push(i + 1);
+      }
     }
   }
   return starts.subarray(0, n);
