@@ -74,7 +74,7 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minConsistency: 0.85,
   minLongestRun: 30,
   minLongRunShare: 0.7,
-  minSpanShare: 1,
+  minSpanShare: 0.85,
   minMatchedShare: 0.85,
   minBandHits: 1,
   minClusterPairs: 1,

@@ -60,7 +60,7 @@ export interface FingerprintParams {
 
 /** Options of a scan; all have defaults (see core/options.ts). */
 export interface MatchOptions {
-  /** a finding must cover at least this many normalized tokens on both sides */
+  /** the smallest copy to report, in normalized tokens; a finding matches at least 85% of this many */
   readonly minTokens: number;
   /** a finding's similarity (0..1) must be at least this */
   readonly minSimilarity: number;
