@@ -27,13 +27,15 @@ export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): 
   const { codes, raw, lines } = doc.tokens;
   const shingles = distinctShingles(shingleHashes(codes, params.k));
   const units = fingerprintUnits(codes.length, doc.units, params, params.indexStride, MAX_UNIT_TOKENS);
+  const unitKinds = new Uint8Array(units.length), unitStarts = new Uint32Array(units.length), unitEnds = new Uint32Array(units.length);
+  units.forEach((u, i) => { unitKinds[i] = KIND_CODES[u.kind]; unitStarts[i] = u.start; unitEnds[i] = u.end; });
   return {
     codes,
     raw,
     lines,
-    unitKinds: Uint8Array.from(units, (u) => KIND_CODES[u.kind]),
-    unitStarts: Uint32Array.from(units, (u) => u.start),
-    unitEnds: Uint32Array.from(units, (u) => u.end),
+    unitKinds,
+    unitStarts,
+    unitEnds,
     bandKeys: bandKeysOfUnits(shingles, units, params),
     shingles: shingles.distinct.slice().sort(),
   };

@@ -199,15 +199,20 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
 let scratchTable = new Uint32Array(0);
 const KEEP_TABLE = 1 << 22;
 
-/** out[o+j] = min over the first `count` offsets r of rows of table[r+j] (0xffffffff when count is 0), j < n */
+/** out[o+j] = min over the first `count` offsets r of rows of table[r+j] (0xffffffff when count is 0), j < n; row by row */
 function minOfRows(table: Uint32Array, rows: Int32Array, count: number, out: Uint32Array, o: number, n: number): void {
-  for (let j = 0; j < n; j++) {
-    let x = 0xffffffff;
-    for (let t = 0; t < count; t++) {
-      const v = table[rows[t]! + j]!;
-      if (v < x) x = v;
+  if (count === 0) {
+    out.fill(0xffffffff, o, o + n);
+    return;
+  }
+  const r0 = rows[0]!;
+  for (let j = 0; j < n; j++) out[o + j] = table[r0 + j]!;
+  for (let t = 1; t < count; t++) {
+    const r = rows[t]!;
+    for (let j = 0; j < n; j++) {
+      const v = table[r + j]!;
+      if (v < out[o + j]!) out[o + j] = v;
     }
-    out[o + j] = x;
   }
 }
 
