@@ -77,6 +77,8 @@ export class FilePool {
       if (!w) {
         w = startWorker();
         w.on('exit', onExit);
+        // while a pool holds the worker its own listener reports errors; a spare one just ends (onExit)
+        w.on('error', () => undefined);
       }
       const slot: Slot = {
         jobs: new Set(),
