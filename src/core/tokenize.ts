@@ -32,7 +32,11 @@ function tablesFor(language: Language, id: LanguageId): TypeTables {
   let t = perId.get(id);
   if (t) return t;
   const n = language.nodeTypeCount;
-  t = { classes: new Uint8Array(n + 1), codes: new Uint32Array(n + 1), unitKinds: new Uint8Array(n + 1), rawConst: new Int32Array(n + 1).fill(-1) };
+  // slot n + 1 stands for ERROR nodes (type id 0xffff, outside the grammar's ids): an inner node, so the
+  // code around a syntax error is tokenized, not folded into one token
+  t = { classes: new Uint8Array(n + 2), codes: new Uint32Array(n + 2), unitKinds: new Uint8Array(n + 2), rawConst: new Int32Array(n + 2).fill(-1) };
+  t.classes[n + 1] = TokenClass.Inner;
+  t.codes[n + 1] = plainCode('ERROR');
   for (let i = 0; i <= n; i++) {
     const name = language.nodeTypeForId(i) ?? '';
     const named = name !== '' && language.nodeTypeIsNamed(i);
@@ -139,8 +143,9 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
   const units: Unit[] = [];
   const open: { kind: UnitKind; start: number; depth: number }[] = [];
   let depth = 0;
+  const errorSlot = t.classes.length - 1;
   for (;;) {
-    const typeId = cursor.nodeTypeId;
+    const typeId = Math.min(cursor.nodeTypeId, errorSlot);
     const cls = t.classes[typeId] as TokenClass;
     let descended = false;
     if (cls === TokenClass.Inner || cls === TokenClass.Plain) {

@@ -73,3 +73,17 @@ test('CRLF and non-ASCII text map to the right lines and offsets', async () => {
   assert.equal(t.tokens.lines[i], 1);
   assert.equal(text.slice(t.tokens.starts[i], t.tokens.ends[i]), '1');
 });
+
+test('code cut inside a block (unbalanced braces while typing) is still tokenized around the syntax error', async () => {
+  // the first 200 lines of lodash.js end inside its wrapping function: the root becomes an ERROR node
+  const { readFileSync } = await import('node:fs');
+  const { nodeModule } = await import('../helpers/cli');
+  const whole = readFileSync(`${nodeModule('lodash')}/lodash.js`, 'utf8');
+  const cut = whole.split('\n').slice(0, 200).join('\n');
+  const complete = await tokenizeText(whole.split('\n').slice(0, 200).join('\n') + '\n}.call(this));\n', 'javascript', undefined, false);
+  const partial = await tokenizeText(cut, 'javascript', undefined, false);
+  assert.ok(partial.tokens.codes.length > 400, `only ${partial.tokens.codes.length} tokens`);
+  assert.ok(partial.tokens.codes.length >= 0.9 * complete.tokens.codes.length);
+  // every token has a code from the vocabulary (none of the error-region tokens is left at 0)
+  assert.ok(partial.tokens.codes.every((c) => c !== 0));
+});
