@@ -328,32 +328,44 @@ interface Cluster { fileId: number; ss: number; se: number; qs: number; qe: numb
  * query unit hits many places of one file.
  */
 function clusterHits(records: UnitRecord[], hits: Map<number, number[]>, units: readonly Unit[]): Cluster[] {
-  const entries: { fileId: number; off: number; ss: number; se: number; qs: number; qe: number }[] = [];
+  // one entry per (source unit, query unit) pair, as columns (tens of thousands of pairs per large query)
+  let n = 0;
+  for (const r of records) n += hits.get(r.id)?.length ?? 0;
+  const file = new Float64Array(n), off = new Float64Array(n), ss = new Float64Array(n), se = new Float64Array(n);
+  const qs = new Float64Array(n), qe = new Float64Array(n);
+  let i = 0;
   for (const r of records) {
-    for (const ui of hits.get(r.id) ?? []) {
+    const list = hits.get(r.id);
+    if (!list) continue;
+    for (const ui of list) {
       const u = units[ui]!;
-      entries.push({ fileId: r.fileId, off: Math.round((r.startToken + r.endToken - u.start - u.end) / 2), ss: r.startToken, se: r.endToken, qs: u.start, qe: u.end });
+      file[i] = r.fileId; off[i] = Math.round((r.startToken + r.endToken - u.start - u.end) / 2);
+      ss[i] = r.startToken; se[i] = r.endToken; qs[i] = u.start; qe[i] = u.end;
+      i++;
     }
   }
-  entries.sort((a, b) => a.fileId - b.fileId || a.off - b.off);
+  // by file, then diagonal; ties keep their order
+  const order = new Uint32Array(n);
+  for (let j = 0; j < n; j++) order[j] = j;
+  order.sort((a, b) => file[a]! - file[b]! || off[a]! - off[b]! || a - b);
   const out: Cluster[] = [];
-  let group: typeof entries = [];
+  let group: number[] = [];
   const flush = () => {
-    group.sort((a, b) => a.ss - b.ss);
+    group.sort((a, b) => ss[a]! - ss[b]!);
     let cur: Cluster | undefined;
     for (const e of group) {
-      if (cur && e.ss <= cur.se + CLUSTER_GAP) {
-        cur.se = Math.max(cur.se, e.se); cur.qs = Math.min(cur.qs, e.qs); cur.qe = Math.max(cur.qe, e.qe); cur.n++;
+      if (cur && ss[e]! <= cur.se + CLUSTER_GAP) {
+        cur.se = Math.max(cur.se, se[e]!); cur.qs = Math.min(cur.qs, qs[e]!); cur.qe = Math.max(cur.qe, qe[e]!); cur.n++;
       } else {
-        cur = { fileId: e.fileId, ss: e.ss, se: e.se, qs: e.qs, qe: e.qe, n: 1, off: e.off };
+        cur = { fileId: file[e]!, ss: ss[e]!, se: se[e]!, qs: qs[e]!, qe: qe[e]!, n: 1, off: off[e]! };
         out.push(cur);
       }
     }
     group = [];
   };
-  for (const e of entries) {
+  for (const e of order) {
     const first = group[0];
-    if (first && (e.fileId !== first.fileId || e.off - first.off > OFFSET_BUCKET)) flush();
+    if (first !== undefined && (file[e] !== file[first] || off[e]! - off[first]! > OFFSET_BUCKET)) flush();
     group.push(e);
   }
   flush();
