@@ -158,6 +158,7 @@ export class Matcher {
     const ubiquitous = Math.max(this.tuning.ubiquityMin, Math.ceil(this.tuning.ubiquityFraction * this.reader.repoCount));
 
     const accepted: { m: Match; score: number }[] = [];
+    let inFunction: Uint8Array | undefined;
     for (const s of scored) {
       let rare = 0;
       for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
@@ -167,6 +168,14 @@ export class Matcher {
       // here: a repeated attribute maps to itself)
       const confirmedRenaming = !s.rawEqual && s.confirmed >= this.tuning.repetitiveConfirmedShare * s.chain.matched;
       if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched && !confirmedRenaming) { reject(diag, 'repetitive'); continue; }
+      // renamed or modified declarations outside any function (fields, properties, constants) are shapes
+      // every code base has; only a verbatim copy of them is evidence
+      if (s.kind !== 'verbatim' && this.tuning.minInFunctionShare > 0) {
+        inFunction ??= functionMask(codes.length, doc.units);
+        let inside = 0;
+        for (const r of s.chain.runs) for (let t = 0; t < r.len; t++) inside += inFunction[r.q + t]!;
+        if (inside < this.tuning.minInFunctionShare * s.chain.matched) { reject(diag, 'declarations'); continue; }
+      }
       // declarations and accessors (a handful of token kinds) look alike in every code base unless verbatim
       if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary) { reject(diag, 'boilerplate'); continue; }
       const share = s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
@@ -310,6 +319,13 @@ export function renamingConsistency(pairs: Map<number, number>, total: number): 
   for (const n of bestQ.values()) { q += n; confirmed += n - 1; }
   for (const n of bestS.values()) s += n;
   return { consistency: Math.min(q, s) / total, confirmed };
+}
+
+/** 1 for each token inside a function unit of the document. */
+function functionMask(n: number, units: readonly Unit[]): Uint8Array {
+  const mask = new Uint8Array(n);
+  for (const u of units) if (u.kind === 'function') mask.fill(1, u.start, u.end);
+  return mask;
 }
 
 function reject(d: MatchDiagnostics, why: string): void {

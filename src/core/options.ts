@@ -64,6 +64,8 @@ export interface MatchTuning {
   readonly repetitiveConfirmedShare: number;
   /** a match needs at least this many distinct token codes */
   readonly minVocabulary: number;
+  /** a non-verbatim match needs this share of its query tokens inside functions */
+  readonly minInFunctionShare: number;
 }
 
 export const DEFAULT_TUNING: MatchTuning = Object.freeze({
@@ -81,4 +83,5 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minDistinctRatio: 0.25,
   repetitiveConfirmedShare: 0.15,
   minVocabulary: 10,
+  minInFunctionShare: 0.75,
 });
