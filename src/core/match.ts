@@ -171,7 +171,7 @@ export class Matcher {
       // renamed or modified declarations outside any function (fields, properties, constants) are shapes
       // every code base has; only a verbatim copy of them is evidence
       if (s.kind !== 'verbatim' && this.tuning.minInFunctionShare > 0) {
-        inFunction ??= functionMask(codes.length, doc.units);
+        inFunction ??= functionMask(codes.length, doc.units, doc.errors ?? []);
         let inside = 0;
         for (const r of s.chain.runs) for (let t = 0; t < r.len; t++) inside += inFunction[r.q + t]!;
         if (inside < this.tuning.minInFunctionShare * s.chain.matched) { reject(diag, 'declarations'); continue; }
@@ -321,9 +321,14 @@ export function renamingConsistency(pairs: Map<number, number>, total: number): 
   return { consistency: Math.min(q, s) / total, confirmed };
 }
 
-/** 1 for each token inside a function unit of the document. */
-function functionMask(n: number, units: readonly Unit[]): Uint8Array {
+/**
+ * 1 for each token inside a function unit of the document. A document with syntax errors (code being
+ * typed, unbalanced braces) has lost its structure: parsers recover by closing functions early, so none of
+ * its tokens is judged to be outside functions.
+ */
+function functionMask(n: number, units: readonly Unit[], errors: readonly { start: number; end: number }[]): Uint8Array {
   const mask = new Uint8Array(n);
+  if (errors.length) return mask.fill(1);
   for (const u of units) if (u.kind === 'function') mask.fill(1, u.start, u.end);
   return mask;
 }

@@ -13,12 +13,14 @@ export interface Tokenized {
   readonly tokens: TokenStream;
   /** syntactic units in order of their start token */
   readonly units: Unit[];
+  /** token ranges of syntax errors (tree-sitter ERROR nodes), where the structure is unknown */
+  readonly errors?: readonly { start: number; end: number }[];
 }
 
 interface TypeTables {
   classes: Uint8Array;
   codes: Uint32Array;
-  /** 0 none, 1 function, 2 class */
+  /** 0 none, 1 function, 2 class, 3 syntax error */
   unitKinds: Uint8Array;
   /** raw hash of anonymous tokens (their text is their type name), -1 when it must be computed */
   rawConst: Int32Array;
@@ -36,6 +38,7 @@ function tablesFor(language: Language, id: LanguageId): TypeTables {
   // code around a syntax error is tokenized, not folded into one token
   t = { classes: new Uint8Array(n + 2), codes: new Uint32Array(n + 2), unitKinds: new Uint8Array(n + 2), rawConst: new Int32Array(n + 2).fill(-1) };
   t.classes[n + 1] = TokenClass.Inner;
+  t.unitKinds[n + 1] = 3;
   t.codes[n + 1] = plainCode('ERROR');
   for (let i = 0; i <= n; i++) {
     const name = language.nodeTypeForId(i) ?? '';
@@ -141,7 +144,8 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
   const cols = scratch;
   cols.n = 0;
   const units: Unit[] = [];
-  const open: { kind: UnitKind; start: number; depth: number }[] = [];
+  const open: { kind: UnitKind | 'error'; start: number; depth: number }[] = [];
+  const errors: { start: number; end: number }[] = [];
   let depth = 0;
   const errorSlot = t.classes.length - 1;
   for (;;) {
@@ -150,7 +154,7 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
     let descended = false;
     if (cls === TokenClass.Inner || cls === TokenClass.Plain) {
       const uk = t.unitKinds[typeId];
-      if (uk) open.push({ kind: uk === 1 ? 'function' : 'class', start: cols.n, depth });
+      if (uk) open.push({ kind: uk === 1 ? 'function' : uk === 2 ? 'class' : 'error', start: cols.n, depth });
       if (cursor.gotoFirstChild()) {
         depth++;
         descended = true;
@@ -173,11 +177,16 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
       const top = open[open.length - 1];
       if (top && top.depth === depth) {
         open.pop();
-        if (cols.n > top.start) units.push({ kind: top.kind, start: top.start, end: cols.n });
+        if (cols.n > top.start) {
+          if (top.kind === 'error') errors.push({ start: top.start, end: cols.n });
+          else units.push({ kind: top.kind, start: top.start, end: cols.n });
+        }
       }
     }
     if (done) break;
   }
+  // the root itself may be an ERROR node (it is never left through gotoParent)
+  for (const o of open) if (o.kind === 'error' && cols.n > o.start) errors.push({ start: o.start, end: cols.n });
   units.sort((a, b) => a.start - b.start || b.end - a.end);
   const n = cols.n;
   const ls = lineStarts(text);
@@ -198,5 +207,5 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
     endLines,
   };
   if (cols.codes.length > KEEP_TOKENS) scratch = new Columns();
-  return { tokens, units };
+  return { tokens, units, errors };
 }

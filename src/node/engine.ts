@@ -5,7 +5,7 @@ import { Matcher } from '../core/match';
 import { DEFAULT_PARAMS, matchOptions } from '../core/options';
 import type { Finding, FingerprintParams, LanguageId, Match, MatchOptions, SourceRef, Verdict } from '../core/types';
 import { UserError, type IndexedFile, type IndexReader, type IndexStore, type RepoSummary } from '../index/store';
-import { unitsFromColumns, type IndexData } from './fileJob';
+import { errorsFromColumns, unitsFromColumns, type IndexData } from './fileJob';
 import { languageForPath, tokenizeText, ParseFailure } from './grammars';
 import { detectLicense, verdictFor } from './licensing';
 import { defaultWorkers, FilePool, mapOrdered } from './pool';
@@ -222,7 +222,7 @@ export class Scanner {
         opts.onProgress?.(done, targets.length, t.display);
         if (!res.ok) { skipped.push({ path: t.display, reason: res.reason }); continue; }
         if (res.mode !== 'tokenize') continue;
-        const doc = { tokens: res.data.tokens, units: unitsFromColumns(res.data) };
+        const doc = { tokens: res.data.tokens, units: unitsFromColumns(res.data), errors: errorsFromColumns(res.data.errors) };
         for (const m of withLocalPaths(await this.matcher.match(doc, opts.signal))) {
           findings.push({ ...m, file: t.display, verdict: verdictFor(project, m.source.license) });
         }

@@ -25,6 +25,8 @@ export interface TokenData {
   readonly unitKinds: Uint8Array;
   readonly unitStarts: Uint32Array;
   readonly unitEnds: Uint32Array;
+  /** syntax error ranges as [start, end) token pairs */
+  readonly errors: Uint32Array;
   readonly text: string;
 }
 
@@ -40,7 +42,8 @@ export async function processFile(job: FileJob): Promise<FileResult> {
     // an index must not fill up with garbage tokens; a scan looks at whatever tokens the file has
     const doc = await tokenizeText(src.text, job.language, undefined, job.mode === 'index');
     if (job.mode === 'tokenize') {
-      return { ok: true, mode: 'tokenize', data: { tokens: doc.tokens, ...unitColumns(doc.units), text: src.text } };
+      const errors = Uint32Array.from((doc.errors ?? []).flatMap((e) => [e.start, e.end]));
+      return { ok: true, mode: 'tokenize', data: { tokens: doc.tokens, ...unitColumns(doc.units), errors, text: src.text } };
     }
     const fp = fingerprintForIndex(doc, job.params);
     const license = spdxHeader(src.text);
@@ -66,6 +69,11 @@ export function unitColumns(units: readonly Unit[]): { unitKinds: Uint8Array; un
     unitStarts: Uint32Array.from(units, (u) => u.start),
     unitEnds: Uint32Array.from(units, (u) => u.end),
   };
+}
+export function errorsFromColumns(errors: Uint32Array): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (let i = 0; i + 1 < errors.length; i += 2) out.push({ start: errors[i]!, end: errors[i + 1]! });
+  return out;
 }
 export function unitsFromColumns(d: { unitKinds: Uint8Array; unitStarts: Uint32Array; unitEnds: Uint32Array }): Unit[] {
   return Array.from(d.unitKinds, (k, i) => ({ kind: KINDS[k]!, start: d.unitStarts[i]!, end: d.unitEnds[i]! }));
