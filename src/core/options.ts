@@ -1,5 +1,6 @@
 // Default parameters, in one frozen place. FingerprintParams are stored in an index and must match at query
-// time; MatchOptions are per scan. The reasoning behind each value is in bench/README.md (quality benchmark).
+// time; MatchOptions are per scan. Each value was measured on the quality benchmark (README, "Quality benchmark"; the
+// reasoning is in the commit messages that set it: git log -L on this file).
 import type { FingerprintParams, MatchOptions } from './types';
 import { VOCABULARY_VERSION } from './vocabulary';
 
