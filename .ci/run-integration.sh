@@ -27,7 +27,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/memocheck-it.XXXXXX")"
 PORT="${PORT:-$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
 mkdir -p "$WORK/ud/User" "$WORK/ext" "$WORK/tmp"
 # keep everything out of $HOME (chromium writes ~/.config/chromium otherwise) and out of /tmp
-# (the ext host leaves /tmp/vscode-ipc-*.sock and /tmp/vscode-git-*.sock behind otherwise)
+# (the ext host leaves vscode-ipc-*.sock and vscode-git-*.sock in the system temp folder otherwise)
 export XDG_CONFIG_HOME="$WORK/xdg-config" XDG_DATA_HOME="$WORK/xdg-data" XDG_CACHE_HOME="$WORK/xdg-cache"
 cat > "$WORK/ud/User/settings.json" <<'JSON'
 { "telemetry.telemetryLevel": "off", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false,

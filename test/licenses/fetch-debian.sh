@@ -2,7 +2,7 @@
 # Downloads the Debian (bookworm) source packages of the labelled licence set into a cache folder.
 # Needs a deb-src line for bookworm main (added here when missing) and apt-get; idempotent.
 set -euo pipefail
-CACHE="${MEMOCHECK_DEBIAN_SRC:-/var/tmp/memocheck-debian-src}"
+CACHE="${MEMOCHECK_DEBIAN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)/.cache/debian-src}"
 PKGS=(zlib bc jansson lua5.4 jq curl expat pcre2 libyaml lz4 zstd gzip sed hello libffi libsodium json-c cjson
       brotli snappy yajl giflib libzip libssh2 libevent libedit popt mpdecimal libogg opus nettle less m4 patch
       bzip2 xz-utils libpng1.6 libuv1 libtasn1-6 diffutils)

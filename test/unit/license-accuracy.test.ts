@@ -18,7 +18,7 @@ interface Entry {
 }
 
 const ROOT = path.resolve(__dirname, '../..');
-const CACHE = process.env.MEMOCHECK_DEBIAN_SRC ?? '/var/tmp/memocheck-debian-src';
+const CACHE = process.env.MEMOCHECK_DEBIAN_SRC ?? path.join(ROOT, '.cache', 'debian-src');
 const entries = (JSON.parse(fs.readFileSync(path.join(ROOT, 'test/licenses/labelled.json'), 'utf8')) as { entries: Entry[] }).entries;
 
 function folder(e: Entry): string {
