@@ -103,7 +103,8 @@ export class Matcher {
     // per candidate file: its record and shingle arrays, filled region by region (null: another language)
     const fileCache = new Map<number, { rec: FileRecord; sh: Uint32Array; exact?: { codes: Uint32Array; sh: Uint32Array } } | null>();
     const family = languageFamily(doc.tokens.language);
-    let qExact: { codes: Uint32Array; sh: Uint32Array } | undefined;
+    // the query's tokens with their raw hashes (verbatim checks, realignment of repetitive code)
+    const qExact = exactCodes(codes, doc.tokens.raw, params.k);
     for (const c of clusters.slice(0, MAX_CLUSTERS)) {
       if (c.n < this.tuning.minClusterPairs) break; // sorted by n
       signal?.throwIfAborted();
@@ -126,7 +127,6 @@ export class Matcher {
       const runs = findRuns(codes, shingles, qs, qe, f.rec.codes, f.sh, ss, se, this.limits, dLo, dHi);
       for (const raw of chainRuns(runs, this.limits)) {
         const chain = trimPunctuation(raw, codes);
-        qExact ??= exactCodes(codes, doc.tokens.raw, params.k);
         const s = this.score(doc, shingles, chain, f.rec, diag, qExact.sh);
         if (s) scored.push(s);
       }
@@ -134,7 +134,6 @@ export class Matcher {
       // Repetitive code (tables of tests, lists of calls that differ only in literals) is ambiguous in
       // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
       // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
-      qExact ??= exactCodes(codes, doc.tokens.raw, params.k);
       f.exact ??= { codes: new Uint32Array(f.rec.codes.length), sh: new Uint32Array(f.sh.length) };
       const region = exactCodes(f.rec.codes.subarray(ss, se), f.rec.raw.subarray(ss, se), params.k);
       f.exact.codes.set(region.codes, ss);
