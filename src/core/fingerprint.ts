@@ -2,7 +2,7 @@
 import { bandKeysOfUnits, distinctShingles, fingerprintUnits, shingleHashes } from './minhash';
 import { MAX_UNIT_TOKENS } from './options';
 import type { Tokenized } from './tokenize';
-import type { FingerprintParams, UnitKind } from './types';
+import type { FingerprintParams, Unit, UnitKind } from './types';
 
 /**
  * What an index keeps of a file: the normalized token stream for verification (codes, 16-bit raw hashes,
@@ -23,9 +23,17 @@ export interface FileFingerprint {
 
 const KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 };
 
+/**
+ * What an index derives from a token stream and its units: their LSH band keys and the stream's distinct
+ * shingles, sorted (the distinct shingles are computed once, for both).
+ */
+export function keysAndShingles(codes: Uint32Array, units: readonly Unit[], params: FingerprintParams): { bandKeys: Uint32Array; shingles: Uint32Array } {
+  const shingles = distinctShingles(shingleHashes(codes, params.k));
+  return { bandKeys: bandKeysOfUnits(shingles, units, params), shingles: shingles.distinct.slice().sort() };
+}
+
 export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): FileFingerprint {
   const { codes, raw, lines } = doc.tokens;
-  const shingles = distinctShingles(shingleHashes(codes, params.k));
   const units = fingerprintUnits(codes.length, doc.units, params, params.indexStride, MAX_UNIT_TOKENS);
   const unitKinds = new Uint8Array(units.length), unitStarts = new Uint32Array(units.length), unitEnds = new Uint32Array(units.length);
   units.forEach((u, i) => { unitKinds[i] = KIND_CODES[u.kind]; unitStarts[i] = u.start; unitEnds[i] = u.end; });
@@ -36,7 +44,6 @@ export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): 
     unitKinds,
     unitStarts,
     unitEnds,
-    bandKeys: bandKeysOfUnits(shingles, units, params),
-    shingles: shingles.distinct.slice().sort(),
+    ...keysAndShingles(codes, units, params),
   };
 }

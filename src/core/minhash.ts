@@ -125,7 +125,8 @@ const BLOCK = 4;
  * are distinct). Units nest (functions in classes) and windows overlap, so instead of re-scanning
  * every shingle of every unit, the permuted values are summarized as minima over aligned blocks of BLOCK
  * shingles; a unit takes its minima over up to BLOCK-1 single rows at each end and whole blocks in between.
- * (A second level of 32-shingle blocks cost more to build than it saved: syntactic units are few.) A minimum does not depend on how a range is split, so the signatures are exactly those of the
+ * (A second level of 32-shingle blocks cost more to build than it saved: syntactic units are few.)
+ * A minimum does not depend on how a range is split, so the signatures are exactly those of the
  * specification (step 3).
  */
 export function unitBandKeys(shingles: Uint32Array, units: readonly Unit[], params: FingerprintParams): Uint32Array {
@@ -258,13 +259,5 @@ export function distinctShingles(values: Uint32Array): DistinctShingles {
 
 const roundUp = (x: number, block: number) => Math.ceil(x / block) * block;
 const roundDown = (x: number, block: number) => Math.floor(x / block) * block;
-
-/** Sorted distinct values. */
-export function sortedDistinct(values: Uint32Array): Uint32Array {
-  const s = values.slice().sort();
-  let w = 0;
-  for (let i = 0; i < s.length; i++) if (i === 0 || s[i] !== s[i - 1]) s[w++] = s[i]!;
-  return s.slice(0, w);
-}
 
 export type { TokenStream };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { bandKeys, estimateJaccard, permutations, shingleHashes, signature, sortedDistinct, unitBandKeys } from '../../src/core/minhash';
+import { bandKeys, estimateJaccard, permutations, shingleHashes, signature, unitBandKeys } from '../../src/core/minhash';
 import { fmix32, fnv1a32, splitmix32 } from '../../src/core/hash';
 import { DEFAULT_PARAMS } from '../../src/core/options';
 
@@ -52,10 +52,6 @@ test('unitBandKeys equals signatures computed unit by unit', () => {
     bandKeys(sig, p.bands, p.rows, p.seed, expect);
     assert.deepEqual(Array.from(keys.subarray(i * p.bands, (i + 1) * p.bands)), Array.from(expect));
   });
-});
-
-test('sortedDistinct sorts and removes duplicates', () => {
-  assert.deepEqual(Array.from(sortedDistinct(Uint32Array.from([5, 1, 5, 0xffffffff, 1]))), [1, 5, 0xffffffff]);
 });
 
 test('our MinHash and the minhash npm package estimate the same Jaccard within statistical error', () => {

@@ -1,6 +1,6 @@
 // One open segment: the lookup structures in memory, token streams read from disk per file on demand.
 import * as path from 'node:path';
-import { shingleHashes, sortedDistinct, unitBandKeys } from '../../core/minhash';
+import { keysAndShingles } from '../../core/fingerprint';
 import type { FingerprintParams, LanguageId, Unit } from '../../core/types';
 import { type IndexedFile, type RepoSummary, UNIT_KINDS } from '../store';
 import { Malformed, decodePostings, decodeSet, decodeTokens } from './codec';
@@ -164,7 +164,6 @@ export class Segment {
         if (ends[j]! > t.codes.length) throw errors.corrupted(this.file, `unit ${u0 + j} lies outside its file`);
         units.push({ kind: UNIT_KINDS[this.unitKinds[u0 + j]!] ?? 'window', start: starts[j]!, end: ends[j]! });
       }
-      const shingles = shingleHashes(t.codes, this.params.k);
       const license = this.strings.licenses[i];
       const rec: IndexedFile = {
         path: this.strings.paths[i]!,
@@ -176,8 +175,7 @@ export class Segment {
         unitKinds: this.unitKinds.slice(u0, u1),
         unitStarts: starts,
         unitEnds: ends,
-        bandKeys: unitBandKeys(shingles, units, this.params),
-        shingles: sortedDistinct(shingles),
+        ...keysAndShingles(t.codes, units, this.params),
       };
       out.set(rec.path, rec);
     }

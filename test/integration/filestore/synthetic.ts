@@ -1,6 +1,6 @@
 // Deterministic synthetic IndexedFile records for the store tests: the store treats codes, hashes and keys
 // as opaque numbers, so seeded random values with realistic shapes and sizes exercise it fully.
-import { shingleHashes, sortedDistinct, unitBandKeys } from '../../../src/core/minhash';
+import { keysAndShingles } from '../../../src/core/fingerprint';
 import type { FingerprintParams, LanguageId, Unit } from '../../../src/core/types';
 import type { IndexedFile } from '../../../src/index/store';
 
@@ -90,9 +90,8 @@ export function* synthRepo(seed: number, shape: RepoShape): Generator<IndexedFil
  * store keeps only the codes and recomputes both for previousFiles, so only such files round-trip exactly.
  */
 export function fingerprinted(f: IndexedFile, p: FingerprintParams = PARAMS): IndexedFile {
-  const sh = shingleHashes(f.codes, p.k);
   const units: Unit[] = Array.from(f.unitStarts, (start, i) => ({ kind: 'window', start, end: f.unitEnds[i]! }));
-  return { ...f, bandKeys: unitBandKeys(sh, units, p), shingles: sortedDistinct(sh) };
+  return { ...f, ...keysAndShingles(f.codes, units, p) };
 }
 
 export const meta = (name: string, license = 'MIT') => ({
