@@ -2,7 +2,7 @@
 // classes) found on the way. One cursor, no recursion (deeply nested code cannot overflow the stack),
 // and a few wasm calls per node: the per-type decisions are cached in tables indexed by type id,
 // which are built from the type *names* (see vocabulary.ts).
-import type { Language, Tree } from 'web-tree-sitter';
+import type { Language } from 'web-tree-sitter';
 import { raw16, raw16Range } from './hash';
 import {
   classify, CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode, TokenClass, unitKindOf,
@@ -128,16 +128,10 @@ let scratch = new Columns();
 /** columns grown beyond this many tokens (a huge file) are not kept for the next walk */
 const KEEP_TOKENS = 1 << 18;
 
-export function tokenizeTree(tree: Tree, text: string, language: Language, id: LanguageId): Tokenized {
-  const cursor = tree.walk();
-  try {
-    return tokenizeWith(cursor, text, language, id);
-  } finally {
-    cursor.delete();
-  }
-}
-
-/** tokenizeTree over a cursor placed on the root node; the caller owns (and deletes) the cursor. */
+/**
+ * Walks a tree from a cursor placed on its root node (a TreeCursor, or node/rawCursor.ts's cheaper one)
+ * into a token stream, units and syntax-error ranges; the caller owns (and deletes) the cursor.
+ */
 export function tokenizeWith(cursor: WalkCursor, text: string, language: Language, id: LanguageId): Tokenized {
   const t = tablesFor(language, id);
   // walks do not nest (they are synchronous), so they share one set of columns; the result copies them

@@ -117,7 +117,6 @@ export function usesRawCursor(): boolean {
   return raw !== undefined;
 }
 
-
 function grammarPath(id: LanguageId): string {
   const [pkg, file] = GRAMMAR_FILES[id];
   return findWasm([path.join(__dirname, 'grammars', file), path.join(__dirname, '..', 'grammars', file), ...fromNodeModules(pkg, file)]);
