@@ -42,8 +42,7 @@ export async function processFile(job: FileJob): Promise<FileResult> {
     // an index must not fill up with garbage tokens; a scan looks at whatever tokens the file has
     const doc = await tokenizeText(src.text, job.language, undefined, job.mode === 'index');
     if (job.mode === 'tokenize') {
-      const errors = Uint32Array.from((doc.errors ?? []).flatMap((e) => [e.start, e.end]));
-      return { ok: true, mode: 'tokenize', data: { tokens: doc.tokens, ...unitColumns(doc.units), errors, text: src.text } };
+      return { ok: true, mode: 'tokenize', data: { tokens: doc.tokens, ...unitColumns(doc.units), errors: errorColumns(doc.errors ?? []), text: src.text } };
     }
     const fp = fingerprintForIndex(doc, job.params);
     const license = spdxHeader(src.text);
@@ -69,6 +68,11 @@ export function unitColumns(units: readonly Unit[]): { unitKinds: Uint8Array; un
     unitStarts: Uint32Array.from(units, (u) => u.start),
     unitEnds: Uint32Array.from(units, (u) => u.end),
   };
+}
+
+/** Syntax-error ranges as [start, end) pairs, to cross the worker boundary as one typed array. */
+export function errorColumns(errors: readonly { start: number; end: number }[]): Uint32Array {
+  return Uint32Array.from(errors.flatMap((e) => [e.start, e.end]));
 }
 export function errorsFromColumns(errors: Uint32Array): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
