@@ -1,7 +1,7 @@
 // Candidate generation (MinHash/LSH over units) and verification (token alignment) of one query stream
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
 import type { FileRecord, IndexReader, UnitRecord } from '../index/store';
-import { chainRuns, findRuns, type AlignLimits, type Chain } from './align';
+import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from './align';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
@@ -197,7 +197,7 @@ export class Matcher {
   }
 
   /** qh: the query's shingles, exactSh: its raw-token shingles (see exactCodes) */
-  private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics, exactSh: Uint32Array): Scored | undefined {
+  private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics, exactSh: Uint32Array, retry = true): Scored | undefined {
     const qLen = chain.qEnd - chain.qStart, sLen = chain.sEnd - chain.sStart;
     if (Math.max(qLen, sLen) < this.tuning.minSpanShare * this.opts.minTokens || chain.matched < this.tuning.minMatchedShare * this.opts.minTokens) { reject(diag, 'small'); return undefined; }
     const similarity = (2 * chain.matched) / (qLen + sLen);
@@ -230,7 +230,15 @@ export class Matcher {
     const { consistency, confirmed } = renamingConsistency(pairs, idPairs);
     const single = chain.runs.length === 1 && qLen === sLen && chain.matched === qLen;
     const kind: MatchKind = single ? (rawEqual ? 'verbatim' : 'renamed') : 'modified';
-    if (kind !== 'verbatim' && consistency < this.tuning.minConsistency) { reject(diag, 'inconsistent-renaming'); return undefined; }
+    if (kind !== 'verbatim' && consistency < this.tuning.minConsistency) {
+      // An alignment extended past the edges of an embedded copy pairs the names of the code around it by
+      // chance (neighbouring functions of the same shape). The longest stretch without contradicting names
+      // is judged once more, by every rule.
+      const stretch = retry && this.tuning.trimContradictions ? longestConsistentStretch(chain, q.codes, q.raw, file.raw) : undefined;
+      if (stretch) return this.score(doc, qh, trimPunctuation(stretch, q.codes), file, diag, exactSh, false);
+      reject(diag, 'inconsistent-renaming');
+      return undefined;
+    }
     if (kind === 'modified') {
       // chance resemblance is many short runs; a modified copy keeps long stretches of the original
       let longest = 0, inLong = 0;
@@ -308,16 +316,68 @@ function trimPunctuation(chain: Chain, q: Uint32Array): Chain {
  */
 export function renamingConsistency(pairs: Map<number, number>, total: number): { consistency: number; confirmed: number } {
   if (!total) return { consistency: 1, confirmed: 0 };
+  const { bestQ, bestS } = majorityCounts(pairs);
+  let q = 0, s = 0, confirmed = 0;
+  for (const n of bestQ.values()) { q += n; confirmed += n - 1; }
+  for (const n of bestS.values()) s += n;
+  return { consistency: Math.min(q, s) / total, confirmed };
+}
+
+/** For each query and each source identifier, the count of its most frequent pair (key query raw * 65536 + source raw). */
+function majorityCounts(pairs: Map<number, number>): { bestQ: Map<number, number>; bestS: Map<number, number> } {
   const bestQ = new Map<number, number>(), bestS = new Map<number, number>();
   for (const [key, n] of pairs) {
     const qr = Math.floor(key / 65536), sr = key % 65536;
     if (n > (bestQ.get(qr) ?? 0)) bestQ.set(qr, n);
     if (n > (bestS.get(sr) ?? 0)) bestS.set(sr, n);
   }
-  let q = 0, s = 0, confirmed = 0;
-  for (const n of bestQ.values()) { q += n; confirmed += n - 1; }
-  for (const n of bestS.values()) s += n;
-  return { consistency: Math.min(q, s) / total, confirmed };
+  return { bestQ, bestS };
+}
+
+/**
+ * The longest stretch of a chain without contradicting identifiers: those whose pair is not the majority
+ * mapping of either side. Undefined when nothing contradicts.
+ */
+function longestConsistentStretch(chain: Chain, codes: Uint32Array, qRaw: Uint16Array, sRaw: Uint16Array): Chain | undefined {
+  const pairs = new Map<number, number>();
+  for (const r of chain.runs) {
+    for (let t = 0; t < r.len; t++) {
+      if (codes[r.q + t] !== CODE_IDENTIFIER) continue;
+      const key = qRaw[r.q + t]! * 65536 + sRaw[r.s + t]!;
+      pairs.set(key, (pairs.get(key) ?? 0) + 1);
+    }
+  }
+  const { bestQ, bestS } = majorityCounts(pairs);
+  // positions along the chain's matched tokens; [from, to) is the longest stretch between contradictions
+  let from = 0, to = 0, prev = -1, pos = 0;
+  for (const r of chain.runs) {
+    for (let t = 0; t < r.len; t++, pos++) {
+      const qi = r.q + t, si = r.s + t;
+      if (codes[qi] !== CODE_IDENTIFIER) continue;
+      const qr = qRaw[qi]!, sr = sRaw[si]!;
+      const n = pairs.get(qr * 65536 + sr)!;
+      if (n === bestQ.get(qr) && n === bestS.get(sr)) continue;
+      if (pos - prev - 1 > to - from) { from = prev + 1; to = pos; }
+      prev = pos;
+    }
+  }
+  if (prev < 0) return undefined;
+  if (chain.matched - prev - 1 > to - from) { from = prev + 1; to = chain.matched; }
+  return sliceChain(chain, from, to);
+}
+
+/** The part of a chain between two positions along its matched tokens, or undefined when empty. */
+function sliceChain(chain: Chain, from: number, to: number): Chain | undefined {
+  if (to <= from) return undefined;
+  const runs: Run[] = [];
+  let pos = 0;
+  for (const r of chain.runs) {
+    const a = Math.max(from, pos), b = Math.min(to, pos + r.len);
+    if (a < b) runs.push({ q: r.q + a - pos, s: r.s + a - pos, len: b - a });
+    pos += r.len;
+  }
+  const head = runs[0]!, tail = runs[runs.length - 1]!;
+  return { runs, qStart: head.q, sStart: head.s, qEnd: tail.q + tail.len, sEnd: tail.s + tail.len, matched: to - from };
 }
 
 /**

@@ -67,6 +67,8 @@ export interface MatchTuning {
   readonly minVocabulary: number;
   /** a non-verbatim match needs this share of its query tokens inside functions */
   readonly minInFunctionShare: number;
+  /** a non-verbatim chain whose names do not map consistently is judged again on its longest consistent stretch */
+  readonly trimContradictions: boolean;
 }
 
 export const DEFAULT_TUNING: MatchTuning = Object.freeze({
@@ -85,4 +87,5 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   repetitiveConfirmedShare: 0.15,
   minVocabulary: 10,
   minInFunctionShare: 0.75,
+  trimContradictions: true,
 });

@@ -3,22 +3,24 @@ import { tokenizeText } from '../../src/node/grammars';
 import { CODE_IDENTIFIER } from '../../src/core/vocabulary';
 import type { LanguageId } from '../../src/core/types';
 
-/** Extracts the text of a top-level function `name` from source text (by tree-sitter units). */
+/**
+ * Extracts the text of a function `name` from source text (by tree-sitter units): the first function that
+ * names it on its first line, else in its first 200 characters (declarations spread over lines).
+ */
 export async function extractFunction(text: string, lang: LanguageId, name: string): Promise<{ text: string; startLine: number; endLine: number }> {
   const t = await tokenizeText(text, lang);
-  for (const u of t.units) {
-    if (u.kind !== 'function') continue;
-    const s = t.tokens.starts[u.start]!, e = t.tokens.ends[u.end - 1]!;
-    const body = text.slice(s, e);
-    if (new RegExp(`\\b${name}\\s*\\(`).test(body.slice(0, 200))) {
-      return { text: body, startLine: t.tokens.lines[u.start]! + 1, endLine: t.tokens.endLines[u.end - 1]! + 1 };
-    }
-  }
-  throw new Error(`function ${name} not found`);
+  const named = new RegExp(`\\b${name}\\s*\\(`);
+  const functions = t.units.filter((u) => u.kind === 'function').map((u) => ({ u, body: text.slice(t.tokens.starts[u.start]!, t.tokens.ends[u.end - 1]!) }));
+  const found = functions.find((f) => named.test(f.body.split('\n', 1)[0]!)) ?? functions.find((f) => named.test(f.body.slice(0, 200)));
+  if (!found) throw new Error(`function ${name} not found`);
+  return { text: found.body, startLine: t.tokens.lines[found.u.start]! + 1, endLine: t.tokens.endLines[found.u.end - 1]! + 1 };
 }
 
-/** Renames every identifier consistently (id -> prefix + n) and re-lays out the code one token per space. */
-export async function renamed(code: string, lang: LanguageId, keepLayout = true): Promise<string> {
+/**
+ * Renames every identifier consistently (id -> prefix + n + '_' + length); without keepLayout the code is
+ * re-laid out one token per space.
+ */
+export async function renamed(code: string, lang: LanguageId, keepLayout = true, prefix = 'v'): Promise<string> {
   const t = await tokenizeText(code, lang);
   const names = new Map<string, string>();
   let out = '', last = 0;
@@ -27,7 +29,7 @@ export async function renamed(code: string, lang: LanguageId, keepLayout = true)
     out += keepLayout ? code.slice(last, s) : (i ? ' ' : '');
     const raw = code.slice(s, e);
     if (t.tokens.codes[i] === CODE_IDENTIFIER) {
-      if (!names.has(raw)) names.set(raw, `v${names.size}_${raw.length}`);
+      if (!names.has(raw)) names.set(raw, `${prefix}${names.size}_${raw.length}`);
       out += names.get(raw);
     } else out += raw;
     last = e;
