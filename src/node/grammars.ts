@@ -181,10 +181,13 @@ export async function tokenizeText(text: string, id: LanguageId, timeoutMs = DEF
   }
 }
 
-/** Share of the text covered by top-level ERROR nodes. */
+/** Share of the text covered by ERROR nodes (nested ones count once: they come in document order). */
 function errorShare(tree: import('web-tree-sitter').Tree): number {
   const root = tree.rootNode;
-  let bad = 0;
-  for (const n of root.descendantsOfType('ERROR')) bad += n.endIndex - n.startIndex;
+  let bad = 0, covered = 0;
+  for (const n of root.descendantsOfType('ERROR')) {
+    const start = Math.max(n.startIndex, covered);
+    if (n.endIndex > start) { bad += n.endIndex - start; covered = n.endIndex; }
+  }
   return bad / Math.max(1, root.endIndex - root.startIndex);
 }
