@@ -22,7 +22,9 @@ export interface RepoEntry {
 }
 
 export interface BenchConfig {
-  name: 'small' | 'full';
+  name: 'small' | 'full' | 'heldout';
+  /** the small set of repositories (repos.json "small") or all of them */
+  repos: 'small' | 'all';
   seed: number;
   /** sampled functions per language of the indexed repos; each gives T1, T2, T3 x standalone, embedded */
   functionsPerLanguage: number;
@@ -31,8 +33,12 @@ export interface BenchConfig {
 }
 
 export const CONFIGS: Record<string, BenchConfig> = {
-  small: { name: 'small', seed: 20250601, functionsPerLanguage: 3, negatives: 300 },
-  full: { name: 'full', seed: 20250601, functionsPerLanguage: 20, negatives: 1500 },
+  small: { name: 'small', repos: 'small', seed: 20250601, functionsPerLanguage: 3, negatives: 300 },
+  full: { name: 'full', repos: 'all', seed: 20250601, functionsPerLanguage: 20, negatives: 1500 },
+  // The thresholds were tuned on `full`. `heldout` samples other functions (and their copies) of the same
+  // repositories with another seed, run after tuning, never tuned on: how the defaults do on copies they
+  // have not seen.
+  heldout: { name: 'heldout', repos: 'all', seed: 20261123, functionsPerLanguage: 20, negatives: 1500 },
 };
 
 export function loadManifest(): RepoEntry[] {
@@ -41,10 +47,10 @@ export function loadManifest(): RepoEntry[] {
 }
 
 export function reposFor(config: BenchConfig): RepoEntry[] {
-  const repos = loadManifest().filter((r) => config.name === 'full' || r.small);
+  const repos = loadManifest().filter((r) => config.repos === 'all' || r.small);
   const missing = repos.filter((r) => !existsSync(path.join(CORPUS_DIR, r.name, '.memocheck-origin')));
   if (missing.length) {
-    throw new Error(`corpus not fetched (${missing.map((r) => r.name).join(', ')}): run bash bench/corpus/fetch.sh --config ${config.name}`);
+    throw new Error(`corpus not fetched (${missing.map((r) => r.name).join(', ')}): run bash bench/corpus/fetch.sh --config ${config.repos === 'all' ? 'full' : 'small'}`);
   }
   return repos;
 }

@@ -1,11 +1,12 @@
 // Generates the quality benchmark's workspace from the fetched corpus, deterministically (seeded):
 // sampled functions of the indexed repos as T1/T2/T3 copies, each standalone and embedded in a file of a
 // negative repo, plus unmodified negative files; and truth.json, the ground truth the runner scores against.
-// Usage: node --import tsx bench/quality/generate.ts --config small|full [--out DIR]
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// Usage: node --import tsx bench/quality/generate.ts --config small|full|heldout [--out DIR]
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LanguageId } from '../../src/core/types';
 import { tokenizeText } from '../../src/node/grammars';
+import { checkSource } from '../../src/node/source';
 import { CONFIGS, readSource, reposFor, ROOT, sourceFiles, type BenchConfig, type RepoEntry, type SourceFile } from './corpus';
 import { fnv1a, Rng } from './rng';
 import { errorCount, FUNCTION_TYPES, isMemberFunction, parse, statementLines, wrapperFor } from './syntax';
@@ -56,6 +57,9 @@ async function candidates(repo: RepoEntry, language: LanguageId, log: (s: string
   const out: Candidate[] = [];
   const types = new Set(FUNCTION_TYPES[language]);
   for (const file of sourceFiles(repo).filter((f) => f.language === language)) {
+    // only files MemoCheck indexes: a copy of a file it skips by design (generated, minified) would measure
+    // that rule, not detection (the README says what the rule costs)
+    if (!checkSource(file.abs, readFileSync(file.abs), { skipGenerated: true }).ok) continue;
     const text = readSource(file.abs);
     if (!text) continue;
     const tree = await parse(text, language);

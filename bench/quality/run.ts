@@ -1,6 +1,6 @@
 // The quality benchmark: generates the workspace (generate.ts), runs MemoCheck, Dolos and jscpd (default and
 // tuned) on the same data in one run, scores them (metrics.ts) and writes bench/results/quality-<config>.json
-// and .md. Usage: node --import tsx bench/quality/run.ts --config small|full [--tools memocheck,dolos,jscpd]
+// and .md. Usage: node --import tsx bench/quality/run.ts --config small|full|heldout [--tools memocheck,dolos,jscpd]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIGS, ROOT, type BenchConfig } from './corpus';
@@ -87,7 +87,7 @@ if (require.main === module) {
   const config = CONFIGS[ci >= 0 ? argv[ci + 1] ?? '' : 'small'];
   const ti = argv.indexOf('--tools');
   const tools = ti >= 0 ? (argv[ti + 1] ?? '').split(',') : ['memocheck', 'dolos', 'jscpd'];
-  if (!config) { console.error('run: --config must be small or full'); process.exit(2); }
+  if (!config) { console.error(`run: --config must be one of ${Object.keys(CONFIGS).join(', ')}`); process.exit(2); }
   runQuality(config, tools, (s) => console.error(`quality: ${s}`)).then((r) => {
     const dir = path.join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
