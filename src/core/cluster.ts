@@ -95,33 +95,48 @@ export interface Cluster { fileId: number; ss: number; se: number; qs: number; q
  * same query unit hits many places of one file.
  */
 export function clusterHits(records: readonly UnitRecord[], hits: HitTable, units: readonly Unit[], limit: number): { count: number; top: Cluster[] } {
-  // one entry per (source unit, query unit) pair, as columns, in order of the records
-  let n = 0;
+  // the hit slot of each record, and its file's local number (files in order of first appearance)
   const slots = new Int32Array(records.length);
+  const fileOf = new Uint32Array(records.length);
+  const files = new DistinctIds(records.length);
   const ids = hits.ids;
   for (let r = 0; r < records.length; r++) {
-    const id = records[r]!.id;
+    const rec = records[r]!;
     // records usually come in the order they were asked for, which is the order of the slots
-    const s = ids[r] === id ? r : hits.slotOf(id);
+    const s = ids[r] === rec.id ? r : hits.slotOf(rec.id);
     slots[r] = s;
-    if (s >= 0) n += hits.count(s);
+    if (s < 0) continue;
+    const f = files.add(rec.fileId);
+    fileOf[r] = f;
+    files.weight[f]! += hits.count(s);
   }
+  // one entry per (source unit, query unit) pair, as columns, grouped by file (ascending ids) and in order of
+  // the records within a file: a counting sort while writing them
+  const d = files.size;
+  const rank = files.ranks();
+  const start = new Uint32Array(d + 1);
+  for (let f = 0; f < d; f++) start[rank[f]! + 1] = files.weight[f]!;
+  for (let x = 0; x < d; x++) start[x + 1]! += start[x]!;
+  const n = start[d]!;
+  const fill = start.slice(0, d);
   const file = new Uint32Array(n), off = new Int32Array(n), ss = new Uint32Array(n), se = new Uint32Array(n);
   const qs = new Uint32Array(n), qe = new Uint32Array(n);
-  let i = 0;
   for (let r = 0; r < records.length; r++) {
     const s = slots[r]!;
     if (s < 0) continue;
     const rec = records[r]!;
-    for (let j = 0; j < hits.count(s); j++) {
+    let i = fill[rank[fileOf[r]!]!]!;
+    for (let j = 0; j < hits.count(s); j++, i++) {
       const u = units[hits.queryUnit(s, j)]!;
-      const o = Math.round((rec.startToken + rec.endToken - u.start - u.end) / 2);
-      file[i] = rec.fileId; off[i] = o;
+      file[i] = rec.fileId; off[i] = Math.round((rec.startToken + rec.endToken - u.start - u.end) / 2);
       ss[i] = rec.startToken; se[i] = rec.endToken; qs[i] = u.start; qe[i] = u.end;
-      i++;
     }
+    fill[rank[fileOf[r]!]!] = i;
   }
-  const order = sortByFileAndDiagonal(file, off, n);
+  // then each file's entries by diagonal (stable: ties keep the order of the records)
+  const order = new Uint32Array(n);
+  for (let x = 0; x < n; x++) order[x] = x;
+  for (let x = 0; x < d; x++) sortRange(order, start[x]!, start[x + 1]!, off);
 
   // clusters as columns, in order of creation
   const cFile = new Uint32Array(n), cSs = new Uint32Array(n), cSe = new Uint32Array(n), cQs = new Uint32Array(n), cQe = new Uint32Array(n);
@@ -176,48 +191,48 @@ export function clusterHits(records: readonly UnitRecord[], hits: HitTable, unit
   return { count, top };
 }
 
-/**
- * Entry indexes sorted by file, then diagonal, then index: a counting sort by file (stable), then each file's
- * entries by diagonal (stable). A comparator sort over all entries took 15-40% of a lookup.
- */
-function sortByFileAndDiagonal(file: Uint32Array, off: Int32Array, n: number): Uint32Array {
-  const order = new Uint32Array(n);
-  if (n === 0) return order;
-  // the distinct files (an open-addressing table), then their ranks in ascending id order
-  let bits = 4;
-  while (1 << bits < 2 * n) bits++;
-  const shift = 32 - bits, mask = (1 << bits) - 1;
-  const table = new Int32Array(1 << bits).fill(-1);
-  const ids = new Uint32Array(n);
-  const local = new Uint32Array(n);
-  let d = 0;
-  for (let x = 0; x < n; x++) {
-    const f = file[x]!;
-    let h = Math.imul(f, 0x9e3779b1) >>> shift;
+/** Distinct u32 ids in order of first appearance (an open-addressing table), each with a weight. */
+class DistinctIds {
+  readonly ids: Uint32Array;
+  readonly weight: Uint32Array;
+  size = 0;
+  private readonly table: Int32Array;
+  private readonly shift: number;
+
+  constructor(capacity: number) {
+    let bits = 4;
+    while (1 << bits < 2 * capacity) bits++;
+    this.shift = 32 - bits;
+    this.table = new Int32Array(1 << bits).fill(-1);
+    this.ids = new Uint32Array(capacity);
+    this.weight = new Uint32Array(capacity);
+  }
+
+  /** the id's number (order of first appearance) */
+  add(id: number): number {
+    const mask = this.table.length - 1;
+    let h = Math.imul(id, 0x9e3779b1) >>> this.shift;
     for (;;) {
-      const t = table[h]!;
-      if (t < 0) { table[h] = d; ids[d] = f; local[x] = d++; break; }
-      if (ids[t] === f) { local[x] = t; break; }
+      const t = this.table[h]!;
+      if (t < 0) { this.table[h] = this.size; this.ids[this.size] = id; return this.size++; }
+      if (this.ids[t] === id) return t;
       h = (h + 1) & mask;
     }
   }
-  const sorted = ids.slice(0, d).sort();
-  const rank = new Uint32Array(d);
-  for (let t = 0; t < d; t++) {
-    const f = ids[t]!;
-    let lo = 0, hi = d;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! < f) lo = mid + 1; else hi = mid; }
-    rank[t] = lo;
+
+  /** for each id (by number), its rank among the ids ascending */
+  ranks(): Uint32Array {
+    const d = this.size;
+    const sorted = this.ids.slice(0, d).sort();
+    const rank = new Uint32Array(d);
+    for (let t = 0; t < d; t++) {
+      const f = this.ids[t]!;
+      let lo = 0, hi = d;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! < f) lo = mid + 1; else hi = mid; }
+      rank[t] = lo;
+    }
+    return rank;
   }
-  // counting sort by rank
-  const start = new Uint32Array(d + 1);
-  for (let x = 0; x < n; x++) start[rank[local[x]!]! + 1]!++;
-  for (let r = 0; r < d; r++) start[r + 1]! += start[r]!;
-  const fill = start.slice(0, d);
-  for (let x = 0; x < n; x++) order[fill[rank[local[x]!]!]!++] = x;
-  // each file's entries by diagonal; they are in index order already
-  for (let r = 0; r < d; r++) sortRange(order, start[r]!, start[r + 1]!, off);
-  return order;
 }
 
 /** Stable sort of order[lo, hi) by key[order[i]] (integers). */
@@ -232,8 +247,22 @@ function sortRange(order: Uint32Array, lo: number, hi: number, key: Int32Array |
     }
     return;
   }
-  let min = Infinity;
-  for (let x = lo; x < hi; x++) if (key[order[x]!]! < min) min = key[order[x]!]!;
+  let min = Infinity, max = -Infinity;
+  for (let x = lo; x < hi; x++) {
+    const v = key[order[x]!]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const p2 = 2 ** (32 - Math.clz32(g)); // > g
+  if ((max - min + 1) * p2 <= 2 ** 32) {
+    // (key - min, position) packed in 32 bits: a native integer sort
+    const packed = new Uint32Array(g);
+    for (let x = 0; x < g; x++) packed[x] = (key[order[lo + x]!]! - min) * p2 + x;
+    packed.sort();
+    const copy = order.slice(lo, hi);
+    for (let x = 0; x < g; x++) order[lo + x] = copy[packed[x]! & (p2 - 1)]!;
+    return;
+  }
   // keys span less than 2^33 and g < 2^20 here: the packed value stays below 2^53
   if (g >= 2 ** 20) {
     const sorted = Array.from(order.subarray(lo, hi)).sort((a, b) => key[a]! - key[b]!);
