@@ -35,83 +35,176 @@ export interface AlignLimits {
 }
 
 /**
- * Finds maximal equal runs between q[qs,qe) and s[ss,se), using k-gram hashes qh (query) and sh (source),
- * where qh[i] covers q[i, i+k) and sh[j] covers s[j, j+k).
+ * Finds maximal equal runs between q[qs,qe) and the source region s (source tokens sBase .. sBase + s.length),
+ * using k-gram hashes qh (query) and sh (source region), where qh[i] covers q[i, i+k) and sh[j] covers
+ * s[j, j+k). Runs are in source coordinates (s + sBase).
  */
 export function findRuns(
   q: Uint32Array, qh: Uint32Array, qs: number, qe: number,
-  s: Uint32Array, sh: Uint32Array, ss: number, se: number, lim: AlignLimits,
+  s: Uint32Array, sh: Uint32Array, sBase: number, lim: AlignLimits,
   /** only seeds on diagonals dLo <= (query index - source index) <= dHi */
   dLo = -Infinity, dHi = Infinity,
 ): Run[] {
   const k = lim.k;
-  const positions = new Map<number, number[]>();
-  for (let j = ss; j + k <= se; j++) {
-    const h = sh[j]!;
-    const list = positions.get(h);
-    if (list) list.push(j);
-    else positions.set(h, [j]);
-  }
+  const se = s.length;
+  const seeds = seedTable(sh, Math.max(0, se - k + 1));
   const runs: Run[] = [];
-  // per diagonal (q - s), the query index up to which it is already covered by a run
-  const covered = new Map<number, number>();
+  // per diagonal (q - s), the query index up to which it is already covered by a run: an array over the
+  // window of diagonals when it is bounded
+  // (diagonals d below are in region coordinates: query index - region index = source diagonal + sBase)
+  const dMin = Math.ceil(dLo + sBase), dMax = Math.floor(dHi + sBase);
+  const window = Number.isFinite(dMin) && Number.isFinite(dMax) && dMax - dMin < 1 << 20;
+  const coveredArr = window ? coveredScratch(Math.max(0, dMax - dMin + 1)) : undefined;
+  const coveredMap = window ? undefined : new Map<number, number>();
+  const { head, next, count } = seeds;
   for (let i = qs; i + k <= qe; i++) {
-    const list = positions.get(qh[i]!);
-    if (!list || list.length > lim.maxSeedOccurrences) continue;
-    for (const j of list) {
+    const slot = seeds.find(qh[i]!);
+    if (slot < 0 || count[slot]! > lim.maxSeedOccurrences) continue;
+    for (let j = head[slot]!; j >= 0; j = next[j]!) {
       const d = i - j;
-      if (d < dLo || d > dHi) continue;
-      if ((covered.get(d) ?? -1) > i) continue;
+      if (d - sBase < dLo || d - sBase > dHi) continue;
+      const cov = coveredArr ? coveredArr[d - dMin]! : coveredMap!.get(d) ?? -1;
+      if (cov > i) continue;
       // extend backwards and forwards on the diagonal
       let a = i, b = j;
-      while (a > qs && b > ss && q[a - 1] === s[b - 1]) { a--; b--; }
+      while (a > qs && b > 0 && q[a - 1] === s[b - 1]) { a--; b--; }
       let len = i - a;
       while (a + len < qe && b + len < se && q[a + len] === s[b + len]) len++;
-      covered.set(d, a + len);
-      if (len >= k) runs.push({ q: a, s: b, len });
+      if (coveredArr) coveredArr[d - dMin] = a + len;
+      else coveredMap!.set(d, a + len);
+      if (len >= k) runs.push({ q: a, s: b + sBase, len });
       if (runs.length >= lim.maxRuns) return runs;
     }
   }
   return runs;
 }
 
+let coveredBuf = new Int32Array(1024);
+/** -1 over [0, n) of a reused buffer (findRuns is synchronous) */
+function coveredScratch(n: number): Int32Array {
+  if (coveredBuf.length < n) coveredBuf = new Int32Array(2 * n);
+  const v = coveredBuf.subarray(0, n);
+  v.fill(-1);
+  return v;
+}
+
+/**
+ * The positions of each hash of sh[0, m): an open-addressing table of distinct hashes, each with its count
+ * and its positions ascending as a linked list (head, next). Reused buffers: findRuns is synchronous.
+ */
+class SeedTable {
+  keys = new Uint32Array(0);
+  slotOf = new Int32Array(0);
+  head = new Int32Array(0);
+  tail = new Int32Array(0);
+  count = new Uint32Array(0);
+  next = new Int32Array(0);
+  private shift = 0;
+  private mask = 0;
+
+  build(sh: Uint32Array, m: number): this {
+    let bits = 4;
+    while (1 << bits < 2 * m) bits++;
+    const size = 1 << bits;
+    if (this.slotOf.length < size) this.slotOf = new Int32Array(size);
+    if (this.keys.length < m) {
+      const cap = Math.max(m, 2 * this.keys.length);
+      this.keys = new Uint32Array(cap); this.head = new Int32Array(cap); this.tail = new Int32Array(cap);
+      this.count = new Uint32Array(cap); this.next = new Int32Array(cap);
+    }
+    this.shift = 32 - bits;
+    this.mask = size - 1;
+    const { slotOf, keys, head, tail, count, next } = this;
+    slotOf.fill(-1, 0, size);
+    let distinct = 0;
+    for (let j = 0; j < m; j++) {
+      const v = sh[j]!;
+      next[j] = -1;
+      let h = Math.imul(v, 0x9e3779b1) >>> this.shift;
+      for (;;) {
+        const e = slotOf[h]!;
+        if (e < 0) {
+          slotOf[h] = distinct;
+          keys[distinct] = v; head[distinct] = j; tail[distinct] = j; count[distinct] = 1;
+          distinct++;
+          break;
+        }
+        if (keys[e] === v) {
+          next[tail[e]!] = j; tail[e] = j; count[e]!++;
+          break;
+        }
+        h = (h + 1) & this.mask;
+      }
+    }
+    return this;
+  }
+
+  /** the entry of a hash, -1 when it does not occur */
+  find(v: number): number {
+    const { slotOf, keys } = this;
+    let h = Math.imul(v, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const e = slotOf[h]!;
+      if (e < 0 || keys[e] === v) return e;
+      h = (h + 1) & this.mask;
+    }
+  }
+}
+
+const seedScratch = new SeedTable();
+function seedTable(sh: Uint32Array, m: number): SeedTable {
+  return seedScratch.build(sh, m);
+}
+
 /** Chains runs (increasing on both sides, gaps <= maxGap) and returns the best disjoint chains. */
 export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
-  let runs = input.slice().sort((x, y) => x.q - y.q || x.s - y.s);
+  const sorted = input.slice().sort((x, y) => x.q - y.q || x.s - y.s);
+  // the runs as columns (the dynamic programme below reads them ~256 times each)
+  let n = sorted.length;
+  const Q = new Int32Array(n), S = new Int32Array(n), L = new Int32Array(n);
+  for (let r = 0; r < n; r++) { const R = sorted[r]!; Q[r] = R.q; S[r] = R.s; L[r] = R.len; }
+  const score = new Float64Array(n);
+  const prev = new Int32Array(n);
+  // tokens cut from the start of a run where it overlaps its predecessor (runs extended backwards overlap)
+  const shift = new Int32Array(n);
+  const reach = new Float64Array(n);
   const chains: Chain[] = [];
-  while (runs.length && chains.length < lim.maxChains) {
+  const { maxGap, k } = lim;
+  while (n && chains.length < lim.maxChains) {
     let total = 0;
-    for (const r of runs) total += r.len;
+    for (let r = 0; r < n; r++) total += L[r]!;
     if (total < lim.minMatched) break;
-    const n = runs.length;
-    const score = new Float64Array(n);
-    const prev = new Int32Array(n).fill(-1);
-    // tokens cut from the start of a run where it overlaps its predecessor (runs extended backwards overlap)
-    const shift = new Int32Array(n);
+    // the furthest query end of runs 0..r: once it is more than maxGap behind a run, no earlier run can precede
+    // it (the scan below would skip them all)
+    let far = -Infinity;
+    for (let r = 0; r < n; r++) { const e = Q[r]! + L[r]!; if (e > far) far = e; reach[r] = far; }
     let best = -1;
     for (let r = 0; r < n; r++) {
-      const R = runs[r]!;
-      score[r] = R.len;
+      const rq = Q[r]!, rs = S[r]!, rl = L[r]!;
+      let sr = rl, pr = -1, cr = 0;
       // look back over a bounded number of runs
       for (let p = r - 1, seen = 0; p >= 0 && seen < 256; p--, seen++) {
-        const P = runs[p]!;
-        const pqEnd = P.q + P.len, psEnd = P.s + P.len;
-        if (R.q - pqEnd > lim.maxGap + 512) break;
-        const cut = Math.max(0, pqEnd - R.q, psEnd - R.s);
-        if (cut > R.len - lim.k) continue;
-        if (R.q + cut - pqEnd > lim.maxGap || R.s + cut - psEnd > lim.maxGap) continue;
-        const sc = score[p]! + R.len - cut;
-        if (sc > score[r]!) { score[r] = sc; prev[r] = p; shift[r] = cut; }
+        if (rq - reach[p]! > maxGap) break;
+        const pqEnd = Q[p]! + L[p]!;
+        if (rq - pqEnd > maxGap + 512) break;
+        if (score[p]! + rl <= sr) continue; // cannot beat the best predecessor so far
+        const psEnd = S[p]! + L[p]!;
+        const cut = Math.max(0, pqEnd - rq, psEnd - rs);
+        if (cut > rl - k) continue;
+        if (rq + cut - pqEnd > maxGap || rs + cut - psEnd > maxGap) continue;
+        const sc = score[p]! + rl - cut;
+        if (sc > sr) { sr = sc; pr = p; cr = cut; }
       }
-      if (best < 0 || score[r]! > score[best]!) best = r;
+      score[r] = sr; prev[r] = pr; shift[r] = cr;
+      if (best < 0 || sr > score[best]!) best = r;
     }
     const chainRunsList: Run[] = [];
     for (let r = best; r >= 0; r = prev[r]!) {
-      const R = runs[r]!, c = shift[r]!;
-      chainRunsList.push(c ? { q: R.q + c, s: R.s + c, len: R.len - c } : R);
+      const c = shift[r]!;
+      chainRunsList.push({ q: Q[r]! + c, s: S[r]! + c, len: L[r]! - c });
     }
     chainRunsList.reverse();
-    const trimmed = trimEnds(chainRunsList, lim.k);
+    const trimmed = trimEnds(chainRunsList, k);
     const first = trimmed[0]!, last = trimmed[trimmed.length - 1]!;
     let matched = 0;
     for (const r of trimmed) matched += r.len;
@@ -121,7 +214,11 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
     if (matched < lim.minMatched) break; // the best chain is too small: so are all others
     chains.push(chain);
     // the rest may not reuse this chain's query span
-    runs = runs.filter((r) => r.q + r.len <= chain.qStart || r.q >= chain.qEnd);
+    let w = 0;
+    for (let r = 0; r < n; r++) {
+      if (Q[r]! + L[r]! <= chain.qStart || Q[r]! >= chain.qEnd) { Q[w] = Q[r]!; S[w] = S[r]!; L[w] = L[r]!; w++; }
+    }
+    n = w;
   }
   return chains;
 }

@@ -1,7 +1,8 @@
 // Candidate generation (MinHash/LSH over units) and verification (token alignment) of one query stream
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
-import type { FileRecord, IndexReader, UnitRecord } from '../index/store';
+import type { FileRecord, IndexReader } from '../index/store';
 import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from './align';
+import { clusterHits, HitTable } from './cluster';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
@@ -11,11 +12,7 @@ import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode } from './vocabula
 
 /** Tokens of context added around the hit units on both sides before aligning. */
 const MARGIN = 80;
-/** Hit units of one file closer than this (tokens) are verified together. */
-const CLUSTER_GAP = 160;
 const MAX_CLUSTERS = 200;
-/** hits whose diagonals differ by at most this many tokens are verified together */
-const OFFSET_BUCKET = 48;
 /** query units remembered per hit source unit */
 const MAX_PAIRS_PER_UNIT = 6;
 
@@ -74,7 +71,11 @@ export class Matcher {
     signal?.throwIfAborted();
 
     // source unit -> the query units that hit it (a few are enough to place it), and its band hit count
-    const hits = new Map<number, number[]>();
+    let entries = 0;
+    for (const list of postings) entries += list.length;
+    // (sized for a tenth of the entries and grown: a candidate gets 4-50 entries, measured on the perf queries,
+    // and a table sized for all entries spread its probes over megabytes)
+    const hits = new HitTable(MAX_PAIRS_PER_UNIT, entries / 10);
     const bandHits = new Map<number, number>();
     const countBands = this.tuning.minBandHits > 1;
     for (let ui = 0; ui < units.length; ui++) {
@@ -84,64 +85,59 @@ export class Matcher {
         for (let x = 0; x < list.length; x++) {
           const id = list[x]!;
           if (countBands) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
-          const h = hits.get(id);
-          if (!h) hits.set(id, [ui]);
-          else if (h.length < MAX_PAIRS_PER_UNIT && h[h.length - 1] !== ui) h.push(ui);
+          hits.add(id, ui);
         }
       }
     }
-    if (this.tuning.minBandHits > 1) {
-      for (const [id, n] of bandHits) if (n < this.tuning.minBandHits) hits.delete(id);
-    }
-    diag.candidateUnits = hits.size;
-    if (!hits.size) return [];
-    const records = await this.reader.units([...hits.keys()]);
-    const clusters = clusterHits(records, hits, units);
-    diag.clusters = clusters.length;
+    const ids = hits.ids;
+    let candidates: number[] = new Array<number>(ids.length);
+    for (let i = 0; i < ids.length; i++) candidates[i] = ids[i]!; // (Array.from of a typed array is ~10x slower)
+    if (countBands) candidates = candidates.filter((id) => bandHits.get(id)! >= this.tuning.minBandHits);
+    diag.candidateUnits = candidates.length;
+    if (!candidates.length) return [];
+    const records = await this.reader.units(candidates);
+    const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
+    diag.clusters = count;
 
     const scored: Scored[] = [];
-    // per candidate file: its record and shingle arrays, filled region by region (null: another language)
-    const fileCache = new Map<number, { rec: FileRecord; sh: Uint32Array; exact?: { codes: Uint32Array; sh: Uint32Array } } | null>();
+    // per candidate file: its record (null: another language)
+    const fileCache = new Map<number, FileRecord | null>();
     const family = languageFamily(doc.tokens.language);
     // the query's tokens with their raw hashes (verbatim checks, realignment of repetitive code)
     const qExact = exactCodes(codes, doc.tokens.raw, params.k);
-    for (const c of clusters.slice(0, MAX_CLUSTERS)) {
+    for (const c of clusters) {
       if (c.n < this.tuning.minClusterPairs) break; // sorted by n
       signal?.throwIfAborted();
-      let f = fileCache.get(c.fileId);
-      if (f === null) continue;
-      if (!f) {
-        const rec = await this.reader.file(c.fileId);
+      let rec = fileCache.get(c.fileId);
+      if (rec === null) continue;
+      if (!rec) {
+        rec = await this.reader.file(c.fileId);
         if (languageFamily(rec.language) !== family) { fileCache.set(c.fileId, null); reject(diag, 'other-language'); continue; }
-        f = { rec, sh: new Uint32Array(Math.max(0, rec.codes.length - params.k + 1)) };
-        fileCache.set(c.fileId, f);
+        fileCache.set(c.fileId, rec);
       }
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
-      const ss = Math.max(0, c.ss - MARGIN), se = Math.min(f.rec.codes.length, c.se + MARGIN);
+      const ss = Math.max(0, c.ss - MARGIN), se = Math.min(rec.codes.length, c.se + MARGIN);
       // only the cluster's region of a (possibly large) source file is hashed
-      f.sh.set(shingleHashes(f.rec.codes.subarray(ss, se), params.k), ss);
+      const region = rec.codes.subarray(ss, se);
       // seeds near the cluster's diagonal only: repetitive code elsewhere in the file cannot hijack the alignment
       const drift = 64 + (c.qe - c.qs) / 2;
       const dLo = -c.off - drift, dHi = -c.off + drift;
       const before = scored.length;
-      const runs = findRuns(codes, shingles, qs, qe, f.rec.codes, f.sh, ss, se, this.limits, dLo, dHi);
+      const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k), ss, this.limits, dLo, dHi);
       for (const raw of chainRuns(runs, this.limits)) {
         const chain = trimPunctuation(raw, codes);
-        const s = this.score(doc, shingles, chain, f.rec, diag, qExact.sh);
+        const s = this.score(doc, shingles, chain, rec, diag, qExact.sh);
         if (s) scored.push(s);
       }
       if (scored.slice(before).some((s) => s.kind === 'verbatim')) continue;
       // Repetitive code (tables of tests, lists of calls that differ only in literals) is ambiguous in
       // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
       // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
-      f.exact ??= { codes: new Uint32Array(f.rec.codes.length), sh: new Uint32Array(f.sh.length) };
-      const region = exactCodes(f.rec.codes.subarray(ss, se), f.rec.raw.subarray(ss, se), params.k);
-      f.exact.codes.set(region.codes, ss);
-      f.exact.sh.set(region.sh, ss);
-      const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, f.exact.codes, f.exact.sh, ss, se, this.limits, dLo, dHi);
+      const exact = exactCodes(region, rec.raw.subarray(ss, se), params.k);
+      const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
       for (const raw of chainRuns(exactRuns, this.limits)) {
         const chain = trimPunctuation(raw, codes);
-        const s = this.score(doc, shingles, chain, f.rec, diag, qExact.sh);
+        const s = this.score(doc, shingles, chain, rec, diag, qExact.sh);
         if (s) scored.push(s);
       }
     }
@@ -398,56 +394,4 @@ function reject(d: MatchDiagnostics, why: string): void {
 
 function overlap(a0: number, a1: number, b0: number, b1: number): number {
   return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
-}
-
-interface Cluster { fileId: number; ss: number; se: number; qs: number; qe: number; n: number; off: number }
-
-/**
- * Groups (query unit, source unit) hits by file, by diagonal (source position minus query position) and by
- * proximity; most-hit clusters first. Keeping diagonals apart matters for repetitive code, where the same
- * query unit hits many places of one file.
- */
-function clusterHits(records: UnitRecord[], hits: Map<number, number[]>, units: readonly Unit[]): Cluster[] {
-  // one entry per (source unit, query unit) pair, as columns (tens of thousands of pairs per large query)
-  let n = 0;
-  for (const r of records) n += hits.get(r.id)?.length ?? 0;
-  const file = new Float64Array(n), off = new Float64Array(n), ss = new Float64Array(n), se = new Float64Array(n);
-  const qs = new Float64Array(n), qe = new Float64Array(n);
-  let i = 0;
-  for (const r of records) {
-    const list = hits.get(r.id);
-    if (!list) continue;
-    for (const ui of list) {
-      const u = units[ui]!;
-      file[i] = r.fileId; off[i] = Math.round((r.startToken + r.endToken - u.start - u.end) / 2);
-      ss[i] = r.startToken; se[i] = r.endToken; qs[i] = u.start; qe[i] = u.end;
-      i++;
-    }
-  }
-  // by file, then diagonal; ties keep their order
-  const order = new Uint32Array(n);
-  for (let j = 0; j < n; j++) order[j] = j;
-  order.sort((a, b) => file[a]! - file[b]! || off[a]! - off[b]! || a - b);
-  const out: Cluster[] = [];
-  let group: number[] = [];
-  const flush = () => {
-    group.sort((a, b) => ss[a]! - ss[b]!);
-    let cur: Cluster | undefined;
-    for (const e of group) {
-      if (cur && ss[e]! <= cur.se + CLUSTER_GAP) {
-        cur.se = Math.max(cur.se, se[e]!); cur.qs = Math.min(cur.qs, qs[e]!); cur.qe = Math.max(cur.qe, qe[e]!); cur.n++;
-      } else {
-        cur = { fileId: file[e]!, ss: ss[e]!, se: se[e]!, qs: qs[e]!, qe: qe[e]!, n: 1, off: off[e]! };
-        out.push(cur);
-      }
-    }
-    group = [];
-  };
-  for (const e of order) {
-    const first = group[0];
-    if (first !== undefined && (file[e] !== file[first] || off[e]! - off[first]! > OFFSET_BUCKET)) flush();
-    group.push(e);
-  }
-  flush();
-  return out.sort((a, b) => b.n - a.n);
 }

@@ -1,0 +1,293 @@
+// Candidate hits of one query: which source units its units hit in the band postings, and those hits grouped
+// into clusters to verify. Typed arrays throughout: a 1,000-line query against a 1M-unit index hits 10^4..10^5
+// source units with up to 6 query units each, and Map-of-arrays bookkeeping plus comparator sorts over those
+// pairs cost more than the verification of the clusters they produce (41% of a lookup, profiled).
+import type { UnitRecord } from '../index/store';
+import type { Unit } from './types';
+
+/** Hit units of one file closer than this (tokens) are verified together. */
+const CLUSTER_GAP = 160;
+/** hits whose diagonals differ by at most this many tokens are verified together */
+const OFFSET_BUCKET = 48;
+
+/**
+ * Source unit -> the first `perUnit` distinct query units that hit it (in query order), for source units in
+ * order of their first hit. An open-addressing table on the unit ids.
+ */
+export class HitTable {
+  /** source unit ids in order of first hit */
+  private idList: Uint32Array;
+  size = 0;
+  /** per slot (order of first hit): number of query units, then the query units at slot * perUnit */
+  private counts: Uint8Array;
+  private queryUnits: Uint32Array;
+  private table: Int32Array;
+  private shift: number;
+
+  constructor(readonly perUnit: number, expected = 1024) {
+    let bits = 4;
+    while (1 << bits < 2 * expected) bits++;
+    this.shift = 32 - bits;
+    this.table = new Int32Array(1 << bits).fill(-1);
+    this.idList = new Uint32Array(1 << (bits - 1));
+    this.counts = new Uint8Array(1 << (bits - 1));
+    this.queryUnits = new Uint32Array((1 << (bits - 1)) * perUnit);
+  }
+
+  /** source unit ids in order of first hit */
+  get ids(): Uint32Array { return this.idList.subarray(0, this.size); }
+
+  /** Records that query unit `ui` hit source unit `id`; query units must come in ascending order. */
+  add(id: number, ui: number): void {
+    const slot = this.slotOf(id, true);
+    const c = this.counts[slot]!;
+    const base = slot * this.perUnit;
+    if (c === 0 || (c < this.perUnit && this.queryUnits[base + c - 1] !== ui)) {
+      this.queryUnits[base + c] = ui;
+      this.counts[slot] = c + 1;
+    }
+  }
+
+  /** the slot of a source unit (-1: never hit) */
+  slotOf(id: number, insert = false): number {
+    const mask = this.table.length - 1;
+    let h = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const s = this.table[h]!;
+      if (s < 0) {
+        if (!insert) return -1;
+        if (this.size === this.idList.length) { this.grow(); return this.slotOf(id, true); }
+        this.table[h] = this.size;
+        this.idList[this.size] = id;
+        return this.size++;
+      }
+      if (this.idList[s] === id) return s;
+      h = (h + 1) & mask;
+    }
+  }
+
+  count(slot: number): number { return this.counts[slot]!; }
+  queryUnit(slot: number, j: number): number { return this.queryUnits[slot * this.perUnit + j]!; }
+
+  /** twice the room; the table stays at most half full */
+  private grow(): void {
+    const cap = 2 * this.idList.length;
+    const ids = new Uint32Array(cap); ids.set(this.idList); this.idList = ids;
+    const counts = new Uint8Array(cap); counts.set(this.counts); this.counts = counts;
+    const qu = new Uint32Array(cap * this.perUnit); qu.set(this.queryUnits); this.queryUnits = qu;
+    this.shift--;
+    this.table = new Int32Array(2 * cap).fill(-1);
+    const mask = this.table.length - 1;
+    for (let s = 0; s < this.size; s++) {
+      let h = Math.imul(ids[s]!, 0x9e3779b1) >>> this.shift;
+      while (this.table[h]! >= 0) h = (h + 1) & mask;
+      this.table[h] = s;
+    }
+  }
+}
+
+export interface Cluster { fileId: number; ss: number; se: number; qs: number; qe: number; n: number; off: number }
+
+/**
+ * Groups (query unit, source unit) hits by file, by diagonal (source position minus query position) and by
+ * proximity; returns how many clusters there are and the `limit` most-hit ones, most-hit first (ties in
+ * order of file, diagonal, then first hit). Keeping diagonals apart matters for repetitive code, where the
+ * same query unit hits many places of one file.
+ */
+export function clusterHits(records: readonly UnitRecord[], hits: HitTable, units: readonly Unit[], limit: number): { count: number; top: Cluster[] } {
+  // the hit slot of each record, and its file's local number (files in order of first appearance)
+  const slots = columnI32(0, records.length);
+  const fileOf = column(1, records.length);
+  const files = new DistinctIds(records.length);
+  const ids = hits.ids;
+  for (let r = 0; r < records.length; r++) {
+    const rec = records[r]!;
+    // records usually come in the order they were asked for, which is the order of the slots
+    const s = ids[r] === rec.id ? r : hits.slotOf(rec.id);
+    slots[r] = s;
+    if (s < 0) continue;
+    const f = files.add(rec.fileId);
+    fileOf[r] = f;
+    files.weight[f]! += hits.count(s);
+  }
+  // one entry per (source unit, query unit) pair, as columns, grouped by file (ascending ids) and in order of
+  // the records within a file: a counting sort while writing them
+  const d = files.size;
+  const rank = files.ranks();
+  const start = new Uint32Array(d + 1);
+  for (let f = 0; f < d; f++) start[rank[f]! + 1] = files.weight[f]!;
+  for (let x = 0; x < d; x++) start[x + 1]! += start[x]!;
+  const n = start[d]!;
+  const fill = start.slice(0, d);
+  const file = column(2, n), off = columnI32(3, n), ss = column(4, n), se = column(5, n), qs = column(6, n), qe = column(7, n);
+  for (let r = 0; r < records.length; r++) {
+    const s = slots[r]!;
+    if (s < 0) continue;
+    const rec = records[r]!;
+    let i = fill[rank[fileOf[r]!]!]!;
+    for (let j = 0; j < hits.count(s); j++, i++) {
+      const u = units[hits.queryUnit(s, j)]!;
+      file[i] = rec.fileId; off[i] = Math.round((rec.startToken + rec.endToken - u.start - u.end) / 2);
+      ss[i] = rec.startToken; se[i] = rec.endToken; qs[i] = u.start; qe[i] = u.end;
+    }
+    fill[rank[fileOf[r]!]!] = i;
+  }
+  // then each file's entries by diagonal (stable: ties keep the order of the records)
+  const order = column(8, n);
+  for (let x = 0; x < n; x++) order[x] = x;
+  for (let x = 0; x < d; x++) sortRange(order, start[x]!, start[x + 1]!, off);
+
+  // clusters as columns, in order of creation
+  const cFile = column(9, n), cSs = column(10, n), cSe = column(11, n), cQs = column(12, n), cQe = column(13, n);
+  const cN = column(14, n), cOff = columnI32(15, n);
+  let count = 0;
+  let group = new Uint32Array(64);
+  let g = 0;
+  const flush = () => {
+    sortRange(group, 0, g, ss);
+    let cur = -1;
+    for (let x = 0; x < g; x++) {
+      const e = group[x]!;
+      if (cur >= 0 && ss[e]! <= cSe[cur]! + CLUSTER_GAP) {
+        if (se[e]! > cSe[cur]!) cSe[cur] = se[e]!;
+        if (qs[e]! < cQs[cur]!) cQs[cur] = qs[e]!;
+        if (qe[e]! > cQe[cur]!) cQe[cur] = qe[e]!;
+        cN[cur]!++;
+      } else {
+        cur = count++;
+        cFile[cur] = file[e]!; cSs[cur] = ss[e]!; cSe[cur] = se[e]!; cQs[cur] = qs[e]!; cQe[cur] = qe[e]!; cN[cur] = 1; cOff[cur] = off[e]!;
+      }
+    }
+    g = 0;
+  };
+  for (let x = 0; x < n; x++) {
+    const e = order[x]!;
+    if (g > 0) {
+      const first = group[0]!;
+      if (file[e] !== file[first] || off[e]! - off[first]! > OFFSET_BUCKET) flush();
+    }
+    if (g === group.length) { const bigger = new Uint32Array(2 * g); bigger.set(group); group = bigger; }
+    group[g++] = e;
+  }
+  if (g > 0) flush();
+
+  // the `limit` first of a stable sort by n descending: every cluster above a threshold count, then those at it
+  let maxN = 0;
+  for (let c = 0; c < count; c++) if (cN[c]! > maxN) maxN = cN[c]!;
+  const atLeast = new Uint32Array(maxN + 2);
+  for (let c = 0; c < count; c++) atLeast[cN[c]!]!++;
+  for (let v = maxN - 1; v >= 0; v--) atLeast[v]! += atLeast[v + 1]!;
+  let t = maxN;
+  while (t > 0 && atLeast[t]! < limit) t--;
+  let room = Math.min(limit, count) - atLeast[t + 1]!;
+  const picked: number[] = [];
+  for (let c = 0; c < count; c++) {
+    if (cN[c]! > t) picked.push(c);
+    else if (cN[c] === t && room > 0) { picked.push(c); room--; }
+  }
+  picked.sort((a, b) => cN[b]! - cN[a]! || a - b);
+  const top = picked.map((c): Cluster => ({ fileId: cFile[c]!, ss: cSs[c]!, se: cSe[c]!, qs: cQs[c]!, qe: cQe[c]!, n: cN[c]!, off: cOff[c]! }));
+  return { count, top };
+}
+
+/**
+ * Column buffers reused across calls (clusterHits is synchronous; every element is written before it is
+ * read): zero-filled allocations of ~16 columns of 10^5 entries cost a tenth of the clustering. Buffers above
+ * KEEP_COLUMN entries are not kept.
+ */
+const columns: (Uint32Array | undefined)[] = [];
+const KEEP_COLUMN = 1 << 20;
+function column(slot: number, n: number): Uint32Array {
+  let b = columns[slot];
+  if (!b || b.length < n) {
+    b = new Uint32Array(Math.max(1024, n, 2 * (b?.length ?? 0)));
+    if (b.length <= KEEP_COLUMN) columns[slot] = b;
+  }
+  return b.subarray(0, n);
+}
+const columnI32 = (slot: number, n: number): Int32Array => new Int32Array(column(slot, n).buffer, 0, n);
+
+/** Distinct u32 ids in order of first appearance (an open-addressing table), each with a weight. */
+class DistinctIds {
+  readonly ids: Uint32Array;
+  readonly weight: Uint32Array;
+  size = 0;
+  private readonly table: Int32Array;
+  private readonly shift: number;
+
+  constructor(capacity: number) {
+    let bits = 4;
+    while (1 << bits < 2 * capacity) bits++;
+    this.shift = 32 - bits;
+    this.table = new Int32Array(1 << bits).fill(-1);
+    this.ids = new Uint32Array(capacity);
+    this.weight = new Uint32Array(capacity);
+  }
+
+  /** the id's number (order of first appearance) */
+  add(id: number): number {
+    const mask = this.table.length - 1;
+    let h = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const t = this.table[h]!;
+      if (t < 0) { this.table[h] = this.size; this.ids[this.size] = id; return this.size++; }
+      if (this.ids[t] === id) return t;
+      h = (h + 1) & mask;
+    }
+  }
+
+  /** for each id (by number), its rank among the ids ascending */
+  ranks(): Uint32Array {
+    const d = this.size;
+    const sorted = this.ids.slice(0, d).sort();
+    const rank = new Uint32Array(d);
+    for (let t = 0; t < d; t++) {
+      const f = this.ids[t]!;
+      let lo = 0, hi = d;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! < f) lo = mid + 1; else hi = mid; }
+      rank[t] = lo;
+    }
+    return rank;
+  }
+}
+
+/** Stable sort of order[lo, hi) by key[order[i]] (integers). */
+function sortRange(order: Uint32Array, lo: number, hi: number, key: Int32Array | Uint32Array): void {
+  const g = hi - lo;
+  if (g <= 32) {
+    for (let x = lo + 1; x < hi; x++) {
+      const e = order[x]!, v = key[e]!;
+      let y = x - 1;
+      while (y >= lo && key[order[y]!]! > v) { order[y + 1] = order[y]!; y--; }
+      order[y + 1] = e;
+    }
+    return;
+  }
+  let min = Infinity, max = -Infinity;
+  for (let x = lo; x < hi; x++) {
+    const v = key[order[x]!]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const p2 = 2 ** (32 - Math.clz32(g)); // > g
+  if ((max - min + 1) * p2 <= 2 ** 32) {
+    // (key - min, position) packed in 32 bits: a native integer sort
+    const packed = new Uint32Array(g);
+    for (let x = 0; x < g; x++) packed[x] = (key[order[lo + x]!]! - min) * p2 + x;
+    packed.sort();
+    const copy = order.slice(lo, hi);
+    for (let x = 0; x < g; x++) order[lo + x] = copy[packed[x]! & (p2 - 1)]!;
+    return;
+  }
+  // keys span less than 2^33 and g < 2^20 here: the packed value stays below 2^53
+  if (g >= 2 ** 20) {
+    const sorted = Array.from(order.subarray(lo, hi)).sort((a, b) => key[a]! - key[b]!);
+    order.set(sorted, lo);
+    return;
+  }
+  const packed = new Float64Array(g);
+  for (let x = 0; x < g; x++) packed[x] = (key[order[lo + x]!]! - min) * g + x;
+  packed.sort();
+  const copy = order.slice(lo, hi);
+  for (let x = 0; x < g; x++) order[lo + x] = copy[packed[x]! % g]!;
+}

@@ -1,0 +1,234 @@
+// The alignment and clustering of verification are written for speed (typed tables, counting sorts, pruned
+// scans); findings must not depend on that. Each is checked here against a plain reference implementation
+// (the straightforward code they replaced: Maps, comparator sorts, full scans) on seeded random inputs that
+// are repetitive enough to exercise ties, seed caps and overlapping runs.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from '../../src/core/align';
+import { clusterHits, HitTable, type Cluster } from '../../src/core/cluster';
+import { shingleHashes } from '../../src/core/minhash';
+import type { Unit } from '../../src/core/types';
+import type { UnitRecord } from '../../src/index/store';
+import { rng } from '../integration/filestore/synthetic';
+
+const LIMITS: AlignLimits = { k: 5, maxGap: 48, maxSeedOccurrences: 48, maxRuns: 5000, maxChains: 8, minMatched: 43 };
+
+/** reference: seeds from a Map of positions, diagonals covered in a Map (source arrays in file coordinates) */
+function findRunsRef(q: Uint32Array, qh: Uint32Array, qs: number, qe: number, s: Uint32Array, sh: Uint32Array, ss: number, se: number,
+  lim: AlignLimits, dLo = -Infinity, dHi = Infinity): Run[] {
+  const k = lim.k;
+  const positions = new Map<number, number[]>();
+  for (let j = ss; j + k <= se; j++) {
+    const list = positions.get(sh[j]!);
+    if (list) list.push(j);
+    else positions.set(sh[j]!, [j]);
+  }
+  const runs: Run[] = [];
+  const covered = new Map<number, number>();
+  for (let i = qs; i + k <= qe; i++) {
+    const list = positions.get(qh[i]!);
+    if (!list || list.length > lim.maxSeedOccurrences) continue;
+    for (const j of list) {
+      const d = i - j;
+      if (d < dLo || d > dHi) continue;
+      if ((covered.get(d) ?? -1) > i) continue;
+      let a = i, b = j;
+      while (a > qs && b > ss && q[a - 1] === s[b - 1]) { a--; b--; }
+      let len = i - a;
+      while (a + len < qe && b + len < se && q[a + len] === s[b + len]) len++;
+      covered.set(d, a + len);
+      if (len >= k) runs.push({ q: a, s: b, len });
+      if (runs.length >= lim.maxRuns) return runs;
+    }
+  }
+  return runs;
+}
+
+/** reference: the full look-back of 256 runs per run, over run objects */
+function chainRunsRef(input: Run[], lim: AlignLimits): Chain[] {
+  let runs = input.slice().sort((x, y) => x.q - y.q || x.s - y.s);
+  const chains: Chain[] = [];
+  while (runs.length && chains.length < lim.maxChains) {
+    let total = 0;
+    for (const r of runs) total += r.len;
+    if (total < lim.minMatched) break;
+    const n = runs.length;
+    const score = new Float64Array(n);
+    const prev = new Int32Array(n).fill(-1);
+    const shift = new Int32Array(n);
+    let best = -1;
+    for (let r = 0; r < n; r++) {
+      const R = runs[r]!;
+      score[r] = R.len;
+      for (let p = r - 1, seen = 0; p >= 0 && seen < 256; p--, seen++) {
+        const P = runs[p]!;
+        const pqEnd = P.q + P.len, psEnd = P.s + P.len;
+        if (R.q - pqEnd > lim.maxGap + 512) break;
+        const cut = Math.max(0, pqEnd - R.q, psEnd - R.s);
+        if (cut > R.len - lim.k) continue;
+        if (R.q + cut - pqEnd > lim.maxGap || R.s + cut - psEnd > lim.maxGap) continue;
+        const sc = score[p]! + R.len - cut;
+        if (sc > score[r]!) { score[r] = sc; prev[r] = p; shift[r] = cut; }
+      }
+      if (best < 0 || score[r]! > score[best]!) best = r;
+    }
+    const list: Run[] = [];
+    for (let r = best; r >= 0; r = prev[r]!) {
+      const R = runs[r]!, c = shift[r]!;
+      list.push(c ? { q: R.q + c, s: R.s + c, len: R.len - c } : R);
+    }
+    list.reverse();
+    const trimmed = trimEndsRef(list, lim.k);
+    const first = trimmed[0]!, last = trimmed[trimmed.length - 1]!;
+    let matched = 0;
+    for (const r of trimmed) matched += r.len;
+    const chain: Chain = { runs: trimmed, qStart: first.q, qEnd: last.q + last.len, sStart: first.s, sEnd: last.s + last.len, matched };
+    if (matched < lim.minMatched) break;
+    chains.push(chain);
+    runs = runs.filter((r) => r.q + r.len <= chain.qStart || r.q >= chain.qEnd);
+  }
+  return chains;
+}
+
+function trimEndsRef(runs: Run[], k: number): Run[] {
+  let a = 0, b = runs.length - 1;
+  while (b > a) {
+    const r = runs[a]!, n = runs[a + 1]!;
+    if (r.len < 2 * k && Math.max(n.q - (r.q + r.len), n.s - (r.s + r.len)) >= r.len) a++;
+    else break;
+  }
+  while (b > a) {
+    const r = runs[b]!, p = runs[b - 1]!;
+    if (r.len < 2 * k && Math.max(r.q - (p.q + p.len), r.s - (p.s + p.len)) >= r.len) b--;
+    else break;
+  }
+  return runs.slice(a, b + 1);
+}
+
+/** a token stream of `n` codes from a small alphabet, with copied stretches of `from` (edited now and then) */
+function stream(r: () => number, n: number, alphabet: number, from?: Uint32Array): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (from && r() < 0.7) {
+      const start = Math.floor(r() * Math.max(1, from.length - 200));
+      const len = Math.min(n - i, 20 + Math.floor(r() * 150));
+      for (let t = 0; t < len; t++) out[i + t] = r() < 0.03 ? Math.floor(r() * alphabet) : from[start + t] ?? 0;
+      i += len - 1;
+    } else out[i] = Math.floor(r() * alphabet);
+  }
+  return out;
+}
+
+const plain = (runs: readonly Run[]) => runs.map((x) => [x.q, x.s, x.len]);
+const plainChains = (cs: Chain[]) => cs.map((c) => ({ ...c, runs: plain(c.runs) }));
+
+test('findRuns and chainRuns give what the plain reference implementations give', () => {
+  for (let seed = 1; seed <= 60; seed++) {
+    const r = rng(seed);
+    const alphabet = seed % 3 === 0 ? 3 : seed % 3 === 1 ? 12 : 60; // 3: very repetitive, seeds over the cap
+    const s = stream(r, 300 + Math.floor(r() * 1500), alphabet);
+    const q = stream(r, 300 + Math.floor(r() * 1500), alphabet, s);
+    const qh = shingleHashes(q, LIMITS.k), sh = shingleHashes(s, LIMITS.k);
+    for (let trial = 0; trial < 5; trial++) {
+      const qs = Math.floor(r() * q.length / 2), qe = Math.min(q.length, qs + 50 + Math.floor(r() * 800));
+      const ss = Math.floor(r() * s.length / 2), se = Math.min(s.length, ss + 50 + Math.floor(r() * 800));
+      const bounded = trial % 2 === 0;
+      const off = Math.floor((r() - 0.5) * 600), drift = 64 + Math.floor(r() * 400) / 2;
+      const dLo = bounded ? -off - drift : -Infinity, dHi = bounded ? -off + drift : Infinity;
+      const lim = { ...LIMITS, maxRuns: trial === 4 ? 40 : LIMITS.maxRuns };
+      const region = s.subarray(ss, se);
+      const got = findRuns(q, qh, qs, qe, region, shingleHashes(region, lim.k), ss, lim, dLo, dHi);
+      const want = findRunsRef(q, qh, qs, qe, s, sh, ss, se, lim, dLo, dHi);
+      assert.deepEqual(plain(got), plain(want), `findRuns, seed ${seed} trial ${trial}`);
+      assert.deepEqual(plainChains(chainRuns(got, lim)), plainChains(chainRunsRef(want, lim)), `chainRuns, seed ${seed} trial ${trial}`);
+    }
+  }
+});
+
+test('findRuns: a source region shorter than k has no seeds', () => {
+  const q = Uint32Array.from([1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(findRuns(q, shingleHashes(q, 5), 0, 6, q.subarray(0, 3), shingleHashes(q.subarray(0, 3), 5), 0, LIMITS), []);
+});
+
+/** reference: hits in a Map of arrays, pairs ordered by a comparator sort, all clusters sorted by count */
+function clusterHitsRef(records: UnitRecord[], hits: Map<number, number[]>, units: readonly Unit[]): Cluster[] {
+  let n = 0;
+  for (const rec of records) n += hits.get(rec.id)?.length ?? 0;
+  const file = new Float64Array(n), off = new Float64Array(n), ss = new Float64Array(n), se = new Float64Array(n);
+  const qs = new Float64Array(n), qe = new Float64Array(n);
+  let i = 0;
+  for (const rec of records) {
+    for (const ui of hits.get(rec.id) ?? []) {
+      const u = units[ui]!;
+      file[i] = rec.fileId; off[i] = Math.round((rec.startToken + rec.endToken - u.start - u.end) / 2);
+      ss[i] = rec.startToken; se[i] = rec.endToken; qs[i] = u.start; qe[i] = u.end;
+      i++;
+    }
+  }
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => file[a]! - file[b]! || off[a]! - off[b]! || a - b);
+  const out: Cluster[] = [];
+  let group: number[] = [];
+  const flush = () => {
+    group.sort((a, b) => ss[a]! - ss[b]!);
+    let cur: Cluster | undefined;
+    for (const e of group) {
+      if (cur && ss[e]! <= cur.se + 160) {
+        cur.se = Math.max(cur.se, se[e]!); cur.qs = Math.min(cur.qs, qs[e]!); cur.qe = Math.max(cur.qe, qe[e]!); cur.n++;
+      } else {
+        cur = { fileId: file[e]!, ss: ss[e]!, se: se[e]!, qs: qs[e]!, qe: qe[e]!, n: 1, off: off[e]! };
+        out.push(cur);
+      }
+    }
+    group = [];
+  };
+  for (const e of order) {
+    const first = group[0];
+    if (first !== undefined && (file[e] !== file[first] || off[e]! - off[first]! > 48)) flush();
+    group.push(e);
+  }
+  flush();
+  return out.sort((a, b) => b.n - a.n);
+}
+
+test('clusterHits gives the most-hit clusters of the plain reference, in the same order', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const r = rng(1000 + seed);
+    const units: Unit[] = [];
+    for (let u = 0; u < 50 + Math.floor(r() * 300); u++) {
+      const start = Math.floor(r() * 3000);
+      units.push({ kind: 'window', start, end: start + 40 + Math.floor(r() * 3) });
+    }
+    // source units: few files (many hits per file and diagonal) or many; ids hit in a random order
+    const files = seed % 2 ? 3 : 200;
+    const records: UnitRecord[] = [];
+    for (let id = 0; id < 2000; id++) {
+      // (seeds 5, 10, ...: positions spread over 2^27 tokens, so diagonals do not pack into 32 bits)
+      const start = Math.floor(r() * (seed % 5 ? 4000 : 2 ** 27));
+      records.push({ id: id * 7 + 3, fileId: Math.floor(r() * files) * 13, kind: 'window', startToken: start, endToken: start + 40 + Math.floor(r() * 3) });
+    }
+    const posting: { id: number; ui: number }[] = [];
+    for (let ui = 0; ui < units.length; ui++) {
+      for (let b = 0; b < 12; b++) if (r() < 0.5) for (let x = 0; x < 1 + Math.floor(r() * 4); x++) posting.push({ id: records[Math.floor(r() * records.length)]!.id, ui });
+    }
+    const table = new HitTable(6, seed % 3 ? 16 : posting.length); // a small start: grows
+    const map = new Map<number, number[]>();
+    for (const { id, ui } of posting) {
+      table.add(id, ui);
+      const h = map.get(id);
+      if (!h) map.set(id, [ui]);
+      else if (h.length < 6 && h[h.length - 1] !== ui) h.push(ui);
+    }
+    assert.deepEqual([...table.ids], [...map.keys()], `first-hit order, seed ${seed}`);
+    const byId = new Map(records.map((x) => [x.id, x]));
+    // the store answers in the order asked, or (another store) in its own order
+    const asked = [...map.keys()].map((id) => byId.get(id)!);
+    const answered = seed % 4 === 0 ? asked.slice().reverse() : asked;
+    for (const limit of [1, 7, 200, 100000]) {
+      const got = clusterHits(answered, table, units, limit);
+      const want = clusterHitsRef(answered, map, units);
+      assert.equal(got.count, want.length, `count, seed ${seed}`);
+      // (an offset of -0 is 0 in the typed columns; the matcher only adds to it)
+      assert.deepEqual(got.top, want.slice(0, limit).map((c) => ({ ...c, off: c.off + 0 })), `clusters, seed ${seed} limit ${limit}`);
+    }
+  }
+});
