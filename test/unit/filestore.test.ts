@@ -301,4 +301,35 @@ describe('merged postings', () => {
     assert.equal(capped.skipped, hot.length);
     assert.ok(capped.postings.every((p) => p.length === 0));
   });
+
+  test('equal a brute-force index when the key space is merged chunk by chunk (many entries)', () => {
+    const r = rng(11);
+    const segments: { keys: Uint32Array; units: Uint32Array }[] = [];
+    const base = [0];
+    const want = new Map<number, Set<number>>();
+    for (let s = 0; s < 4; s++) {
+      const unitCount = 30_000;
+      const pairs: [number, number][] = [];
+      for (let u = 0; u < unitCount; u++) {
+        // a few keys shared across segments (band keys of copied code), the rest random
+        for (let b = 0; b < 6; b++) pairs.push([r() < 0.05 ? Math.floor(r() * 1000) * 4_000_037 >>> 0 : (r() * 4294967296) >>> 0, u]);
+      }
+      pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      segments.push({ keys: Uint32Array.from(pairs, (p) => p[0]), units: Uint32Array.from(pairs, (p) => p[1]) });
+      for (const [k, u] of pairs) { let set = want.get(k); if (!set) want.set(k, (set = new Set())); set.add(base[s]! + u); }
+      base.push(base[s]! + unitCount);
+    }
+    const merged = MergedPostings.build(segments, base);
+    assert.ok(merged.entries > 1 << 16, 'enough entries for several chunks');
+    const keys = Uint32Array.from(want.keys());
+    const { postings } = merged.lookup(keys, Infinity);
+    keys.forEach((k, i) => assert.deepEqual(Array.from(postings[i]!), [...want.get(k)!].sort((a, b) => a - b), `key ${k}`));
+    assert.equal(merged.distinctKeys, want.size);
+  });
+
+  test('refuse segment postings that are not in key order', () => {
+    const seg = { keys: Uint32Array.from([5, 0x9000_0000, 7]), units: Uint32Array.from([0, 1, 2]) };
+    const many = { keys: new Uint32Array(1 << 17).map((_, i) => i * 32768), units: new Uint32Array(1 << 17) };
+    assert.throws(() => MergedPostings.build([many, seg], [0, 1, 4]), /not in key order/);
+  });
 });
