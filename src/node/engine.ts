@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Matcher } from '../core/match';
+import type { Tokenized } from '../core/tokenize';
 import { DEFAULT_PARAMS, matchOptions } from '../core/options';
 import type { Finding, FingerprintParams, LanguageId, Match, MatchOptions, SourceRef, Verdict } from '../core/types';
 import { UserError, type IndexedFile, type IndexReader, type IndexStore, type RepoSummary } from '../index/store';
@@ -183,7 +184,12 @@ export class Scanner {
 
   /** Matches of one text (e.g. an editor buffer or standard input). */
   async scanText(text: string, language: LanguageId, _file: string, signal?: AbortSignal): Promise<Match[]> {
-    return withLocalPaths(await this.matcher.match(await tokenizeForScan(text, language), signal));
+    return this.scanTokens(await tokenizeForScan(text, language), signal);
+  }
+
+  /** Matches of an already tokenized text (tokenizeForScan): the lookup and verification alone. */
+  async scanTokens(doc: Tokenized, signal?: AbortSignal): Promise<Match[]> {
+    return withLocalPaths(await this.matcher.match(doc, signal));
   }
 
   /** Scans files and folders; folders are walked like repositories (.gitignore, default excludes). */
