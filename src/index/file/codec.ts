@@ -11,7 +11,7 @@ export class ByteWriter extends GrowU8 {
     super(256);
   }
   varint(v: number): void {
-    this.reserve(5);
+    if (this.n + 5 > this.a.length) this.reserve(5);
     v >>>= 0;
     while (v >= 0x80) {
       this.a[this.n++] = (v & 0x7f) | 0x80;
@@ -20,7 +20,7 @@ export class ByteWriter extends GrowU8 {
     this.a[this.n++] = v;
   }
   u16(v: number): void {
-    this.reserve(2);
+    if (this.n + 2 > this.a.length) this.reserve(2);
     this.a[this.n++] = v & 0xff;
     this.a[this.n++] = (v >>> 8) & 0xff;
   }
@@ -160,17 +160,18 @@ export function encodeSet(sorted: Uint32Array): PackedSet {
   w.varint(n);
   w.varint(bits);
   const shift = 32 - bits;
-  let i = 0;
-  for (let b = 0; b < 2 ** bits; b++) {
-    let c = 0;
-    while (i < n && (bits === 0 || sorted[i]! >>> shift === b)) { i++; c++; }
-    w.varint(c);
-  }
-  if (i !== n) throw new Error('encodeSet: values are not sorted');
-  for (let j = 1; j < n; j++) if (sorted[j]! <= sorted[j - 1]!) throw new Error('encodeSet: values are not distinct and ascending');
+  // one pass: check the order, count the buckets, keep the low bits
+  const buckets = new Uint32Array(2 ** bits);
   const lowMask = bits === 0 ? 0xffff_ffff : 2 ** shift - 1;
   const low = new Uint32Array(n);
-  for (let j = 0; j < n; j++) low[j] = sorted[j]! & lowMask;
+  for (let j = 0; j < n; j++) {
+    const v = sorted[j]!;
+    if (j > 0 && v <= sorted[j - 1]!) throw new Error('encodeSet: values are not distinct and ascending');
+    if (bits > 0) buckets[v >>> shift]!++;
+    low[j] = v & lowMask;
+  }
+  if (bits === 0) buckets[0] = n;
+  for (let b = 0; b < buckets.length; b++) w.varint(buckets[b]!);
   return { counts: w.view().slice(), low: packBits(low, shift) };
 }
 
@@ -217,16 +218,17 @@ export interface PackedPostings {
 
 /** `keys` ascending, `units` ascending within a key; duplicate (key, unit) entries are dropped. */
 export function encodePostings(keys: Uint32Array, units: Uint32Array, unitCount: number): PackedPostings {
-  const distinct: number[] = [];
-  const firsts: number[] = [];
+  const distinct = new Uint32Array(keys.length);
+  const firsts = new Uint32Array(keys.length);
+  let d = 0;
   const lengths = new ByteWriter();
   const gaps = new ByteWriter();
   let len = 0;
   for (let i = 0; i < keys.length; i++) {
     if (i === 0 || keys[i] !== keys[i - 1]) {
       if (i > 0) lengths.varint(len - 1);
-      distinct.push(keys[i]!);
-      firsts.push(units[i]!);
+      distinct[d] = keys[i]!;
+      firsts[d++] = units[i]!;
       len = 1;
     } else if (units[i] !== units[i - 1]) {
       if (units[i]! < units[i - 1]!) throw new Error('encodePostings: units are not ascending within a key');
@@ -238,7 +240,7 @@ export function encodePostings(keys: Uint32Array, units: Uint32Array, unitCount:
   const lists = new Uint8Array(lengths.n + gaps.n);
   lists.set(lengths.view(), 0);
   lists.set(gaps.view(), lengths.n);
-  return { keys: encodeSet(Uint32Array.from(distinct)), lists, first: packBits(firsts, bitsFor(unitCount - 1)) };
+  return { keys: encodeSet(distinct.subarray(0, d)), lists, first: packBits(firsts.subarray(0, d), bitsFor(unitCount - 1)) };
 }
 
 /** The entries again: keys ascending (repeated per unit), units ascending within a key. */
