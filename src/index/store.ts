@@ -42,8 +42,9 @@ export interface IndexedFile extends FileFingerprint {
   readonly contentHash: string;
   readonly sourceBytes: number;
   /**
-   * The token stream (codes, raw, lines) already encoded for a store that said `acceptsTokenBlobs`, by the
-   * worker that tokenized the file; other stores ignore it.
+   * The token stream already encoded, by the worker that tokenized the file, for a store that said
+   * `acceptsTokenBlobs` (only such a store gets one). The stream is then not passed again: codes, raw
+   * and lines are empty (they would only cost the indexing thread copies and garbage collection).
    */
   readonly tokenBlob?: TokenBlob;
 }
@@ -53,6 +54,8 @@ export interface IndexedFile extends FileFingerprint {
  * CRC-32, the code table they index (core/tokenize.ts codeTable) and a 1 per table index used.
  */
 export interface TokenBlob {
+  /** number of tokens */
+  readonly tokens: number;
   readonly stored: Uint8Array;
   readonly crc: number;
   readonly table: CodeTable;

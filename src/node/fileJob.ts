@@ -59,10 +59,11 @@ export async function processFile(job: FileJob): Promise<FileResult> {
       ok: true, mode: 'index',
       data: {
         ...fp,
+        // the blob carries the token stream (see IndexedFile.tokenBlob)
+        ...(tokenBlob ? { tokenBlob, codes: new Uint32Array(0), raw: new Uint16Array(0), lines: new Uint32Array(0) } : {}),
         contentHash: createHash('sha1').update(src.bytes).digest('hex'),
         sourceBytes: src.bytes.length,
         ...(license ? { license } : {}),
-        ...(tokenBlob ? { tokenBlob } : {}),
       },
     };
   } catch (e) {

@@ -32,5 +32,5 @@ export function encodeBlob(codes: Uint32Array, raw: Uint16Array, lines: Uint32Ar
   }
   // a copy in an ArrayBuffer of its own: zlib's result may share Node's buffer pool, which cannot be transferred
   const stored = new Uint8Array(deflateRawSync(bytes, { level: BLOB_DEFLATE_LEVEL }));
-  return { stored, crc: crc32(stored), table, used };
+  return { tokens: codes.length, stored, crc: crc32(stored), table, used };
 }

@@ -55,7 +55,7 @@ export class SegmentBuilder {
     check(f, this.params.bands);
     if (this.seen.has(f.path)) throw new Error(`${f.path}: the same path was given twice to putRepo`);
     this.seen.add(f.path);
-    const t = f.codes.length;
+    const t = tokenCount(f);
     let stored: Uint8Array, crc: number;
     if (f.tokenBlob) {
       ({ stored, crc } = f.tokenBlob);
@@ -161,11 +161,15 @@ function same(a: Uint32Array | Int32Array, b: Uint32Array | Int32Array): boolean
   return true;
 }
 
+const tokenCount = (f: IndexedFile): number => f.tokenBlob?.tokens ?? f.codes.length;
+
 function check(f: IndexedFile, bands: number): void {
-  const t = f.codes.length;
+  const t = tokenCount(f);
   const u = f.unitKinds.length;
   const bad = (what: string): never => { throw new Error(`${f.path}: IndexedFile ${what}`); };
-  if (f.raw.length !== t || f.lines.length !== t) bad('codes, raw and lines differ in length');
+  if (f.tokenBlob ? f.codes.length || f.raw.length || f.lines.length : f.raw.length !== t || f.lines.length !== t) {
+    bad(f.tokenBlob ? 'has both a token blob and a token stream' : 'codes, raw and lines differ in length');
+  }
   if (f.unitStarts.length !== u || f.unitEnds.length !== u) bad('unit arrays differ in length');
   if (f.bandKeys.length !== u * bands) bad(`has ${f.bandKeys.length} band keys for ${u} units of ${bands} bands`);
   for (let i = 0; i < u; i++) {
