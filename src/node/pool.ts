@@ -61,10 +61,11 @@ export function defaultWorkers(): number {
  * handles its jobs concurrently, so one file's read overlaps another's parse. A posted job cannot move to
  * another worker, so the depth shrinks to MIN_DEPTH as the queue runs dry: otherwise one worker was left
  * with up to DEPTH files at the end of a repository while the others idled (measured: ~0.5 s of idle
- * worker per indexing of the 23 benchmark repositories).
+ * worker per indexing of the 23 benchmark repositories). With the last few jobs, a worker gets one only
+ * when it is free, so none of them waits behind a long file while another worker idles.
  */
 const DEPTH = 6;
-const MIN_DEPTH = 2;
+const MIN_DEPTH = 1;
 /** queued jobs per worker that allow one more job beyond MIN_DEPTH in each worker */
 const QUEUE_PER_DEPTH = 2;
 
