@@ -1,6 +1,7 @@
-// Builds one repository's segment from a stream of IndexedFile records. Token streams are deflated and
-// written to disk per file as they arrive; what stays in memory is numbers in typed arrays (units, band
-// keys, shingles) plus one path/hash string per file.
+// Builds one repository's segment from a stream of IndexedFile records. Token streams are written to disk
+// per file as they arrive, most already encoded and deflated by the indexer's workers (IndexedFile.tokenBlob),
+// the others encoded here; what stays in memory is numbers in typed arrays (units, band keys, shingles) plus
+// one path/hash string per file.
 import { deflateRawSync } from 'node:zlib';
 import type { CodeTable } from '../../core/tokenize';
 import type { FingerprintParams } from '../../core/types';
