@@ -24,6 +24,15 @@ interface TypeTables {
   unitKinds: Uint8Array;
   /** raw hash of anonymous tokens (their text is their type name), -1 when it must be computed */
   rawConst: Int32Array;
+  /** see codeTable */
+  table?: CodeTable;
+}
+
+/** The codes a grammar's walks emit (see codeTable), with the raw hash each one always has, or -1. */
+export interface CodeTable {
+  readonly codes: Uint32Array;
+  /** raw hash of every token with this code (keywords and operators are spelled as their name), or -1 */
+  readonly raws: Int32Array;
 }
 
 const tableCache = new WeakMap<Language, Map<LanguageId, TypeTables>>();
@@ -56,6 +65,48 @@ function tablesFor(language: Language, id: LanguageId): TypeTables {
   }
   perId.set(id, t);
   return t;
+}
+
+/**
+ * Token names common in most languages, most frequent first (measured on the benchmark corpus): in a code
+ * table they come right after the identifier, string and number classes, so their indexes take one byte.
+ */
+const COMMON_TOKENS = [
+  '(', ')', '.', ',', ';', '=', '{', '}', '[', ']', ':', '->', '::', '&&', '||', '!', '==', '===', '!=', '!==',
+  '+', '-', '*', '/', '%', '<', '>', '<=', '>=', '+=', '-=', '++', '--', '?', '??', '=>', '&', '|', '<<', '>>',
+  'return', 'if', 'else', 'for', 'foreach', 'while', 'new', 'this', 'self', 'function', 'def', 'var', 'let',
+  'const', 'static', 'public', 'private', 'protected', 'void', 'int', 'auto', 'sizeof', 'case', 'break',
+  'continue', 'throw', 'try', 'catch', 'in', 'is', 'as', 'not', 'and', 'or', 'end', 'do', 'then', 'elif',
+  'null', 'nil', 'None', 'NULL', 'nullptr', 'null_literal', 'true', 'false', 'True', 'False', 'boolean',
+  'boolean_literal', 'primitive_type', 'predefined_type', '$', 'shorthand_property_identifier_pattern',
+];
+
+/**
+ * Every code a walk with this grammar can emit, each once, in a fixed order: identifier, string and number
+ * first, then the COMMON_TOKENS the grammar has, then its other node types by type id, ERROR last. It
+ * depends only on the grammar build, so every thread that loaded the same grammar computes the same table,
+ * and a token stream can be encoded as indexes into it in the thread that tokenized it (index/file/blob.ts).
+ * Segments store the tables they use, so the order may change without a format change.
+ */
+export function codeTable(language: Language, id: LanguageId): CodeTable {
+  const t = tablesFor(language, id);
+  if (!t.table) {
+    /** code -> its constant raw hash, or -1 when some type with this code hashes its text */
+    const emitted = new Map<number, number>();
+    for (let i = 0; i < t.codes.length; i++) {
+      if (t.classes[i] === TokenClass.Comment) continue;
+      const c = t.codes[i]!, rc = t.classes[i] === TokenClass.Plain || t.classes[i] === TokenClass.Inner ? t.rawConst[i]! : -1;
+      const prev = emitted.get(c);
+      emitted.set(c, prev === undefined || prev === rc ? rc : -1);
+    }
+    const codes = new Set<number>([CODE_IDENTIFIER, CODE_STRING, CODE_NUMBER]);
+    for (const name of COMMON_TOKENS) if (emitted.has(plainCode(name))) codes.add(plainCode(name));
+    // then by type id: grammars number their terminals (the leaves, which become tokens) first
+    for (const c of emitted.keys()) codes.add(c);
+    const table = Uint32Array.from(codes);
+    t.table = { codes: table, raws: Int32Array.from(table, (c) => emitted.get(c) ?? -1) };
+  }
+  return t.table;
 }
 
 /** Growable typed-array columns for the token stream; one set is reused by every walk (see tokenizeWith). */

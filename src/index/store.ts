@@ -1,6 +1,7 @@
 // The storage interface. Everything above it (matcher, CLI, extension) is storage-agnostic:
 // the embedded file store (src/index/file) and the PostgreSQL store (src/index/postgres) implement it.
 import type { FileFingerprint } from '../core/fingerprint';
+import type { CodeTable } from '../core/tokenize';
 import type { FingerprintParams, LanguageId, UnitKind } from '../core/types';
 
 /** What the user and the indexer know about a repository. */
@@ -40,6 +41,25 @@ export interface IndexedFile extends FileFingerprint {
   /** sha-1 of the file's bytes, for incremental re-indexing */
   readonly contentHash: string;
   readonly sourceBytes: number;
+  /**
+   * The token stream already encoded, by the worker that tokenized the file, for a store that said
+   * `acceptsTokenBlobs` (only such a store gets one). The stream is then not passed again: codes, raw
+   * and lines are empty (they would only cost the indexing thread copies and garbage collection).
+   */
+  readonly tokenBlob?: TokenBlob;
+}
+
+/**
+ * A token stream encoded for the embedded file store (index/file/blob.ts): the deflated bytes, their
+ * CRC-32, the code table they index (core/tokenize.ts codeTable) and a 1 per table index used.
+ */
+export interface TokenBlob {
+  /** number of tokens */
+  readonly tokens: number;
+  readonly stored: Uint8Array;
+  readonly crc: number;
+  readonly table: CodeTable;
+  readonly used: Uint8Array;
 }
 
 export const UNIT_KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 };
@@ -99,6 +119,8 @@ export interface IndexReader {
 export interface IndexStore {
   /** where the index lives, for messages (never contains credentials) */
   readonly location: string;
+  /** true when putRepo uses IndexedFile.tokenBlob, so the indexer has its workers encode them */
+  readonly acceptsTokenBlobs?: boolean;
   /** creates an empty index when there is none, with these params (ignored when one exists) */
   init(params: FingerprintParams): Promise<void>;
   info(): Promise<IndexInfo>;

@@ -91,6 +91,8 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
   const workers = opts.workers ?? defaultWorkers();
   const pool = new FilePool(Math.min(workers, files.length));
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // the workers encode the token streams when the store can take them so (less work in this thread)
+  const tokenBlobs = store.acceptsTokenBlobs === true;
   let done = 0, reused = 0;
 
   /** a file's record from the previous index (unchanged), or what a worker made of it (nothing: skipped) */
@@ -103,7 +105,7 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
         if (hash === prev.contentHash) { reused++; return { ...f, prev }; }
       } catch { /* unreadable now: the worker reports why */ }
     }
-    const res = await pool.run({ mode: 'index', abs: absFile, language: f.language, params, maxBytes });
+    const res = await pool.run({ mode: 'index', abs: absFile, language: f.language, params, maxBytes, tokenBlobs });
     if (!res.ok) skipped.push({ path: f.rel, reason: res.reason });
     return { ...f, ...(res.ok && res.mode === 'index' ? { data: res.data } : {}) };
   };

@@ -2,8 +2,11 @@
 // Runs in a worker thread or, when workers are off, in the calling thread.
 import { createHash } from 'node:crypto';
 import { fingerprintForIndex, type FileFingerprint } from '../core/fingerprint';
+import { codeTable } from '../core/tokenize';
 import type { FingerprintParams, LanguageId, TokenStream, Unit } from '../core/types';
-import { ParseFailure, tokenizeText } from './grammars';
+import { encodeBlob } from '../index/file/blob';
+import type { TokenBlob } from '../index/store';
+import { loadLanguage, ParseFailure, tokenizeText } from './grammars';
 import { readSource, spdxHeader } from './source';
 
 export interface FileJob {
@@ -12,12 +15,15 @@ export interface FileJob {
   readonly language: LanguageId;
   readonly params: FingerprintParams;
   readonly maxBytes: number;
+  /** index mode: also encode the token stream for the file store (IndexStore.acceptsTokenBlobs) */
+  readonly tokenBlobs?: boolean;
 }
 
 export interface IndexData extends FileFingerprint {
   readonly contentHash: string;
   readonly sourceBytes: number;
   readonly license?: string;
+  readonly tokenBlob?: TokenBlob;
 }
 
 export interface TokenData {
@@ -46,10 +52,15 @@ export async function processFile(job: FileJob): Promise<FileResult> {
     }
     const fp = fingerprintForIndex(doc, job.params);
     const license = spdxHeader(src.text);
+    const tokenBlob = job.tokenBlobs
+      ? encodeBlob(fp.codes, fp.raw, fp.lines, codeTable(await loadLanguage(job.language), job.language))
+      : undefined;
     return {
       ok: true, mode: 'index',
       data: {
         ...fp,
+        // the blob carries the token stream (see IndexedFile.tokenBlob)
+        ...(tokenBlob ? { tokenBlob, codes: new Uint32Array(0), raw: new Uint16Array(0), lines: new Uint32Array(0) } : {}),
         contentHash: createHash('sha1').update(src.bytes).digest('hex'),
         sourceBytes: src.bytes.length,
         ...(license ? { license } : {}),

@@ -297,7 +297,8 @@ export async function detectRepoLicense(dir: string, opts: DetectOptions = {}): 
   let text = use.has('text')
     ? await fromTexts(dir, names, headerNotices) ?? await fromReadmeSection(dir, names) ?? await fromReadmeStatements(dir, names)
     : undefined;
-  if (text) text = await upgradeOnlyToLater(text, await headerNotices());
+  // reading the source headers (up to 40 files) only when there is an -only licence to upgrade
+  if (text && /-only\b/.test(text.license)) text = await upgradeOnlyToLater(text, await headerNotices());
   const debian = use.has('debian') && names.includes('debian') ? await readDebian(dir) : undefined;
 
   let result: Found | undefined;

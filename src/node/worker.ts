@@ -10,9 +10,11 @@ port.on('message', async (job: FileJob & { id: number }) => {
   port.postMessage(res, transferables(res));
 });
 
+/** The result's own arrays; a token blob's code table stays (the tokenizer keeps it) and is copied. */
 function transferables(res: FileResult): ArrayBuffer[] {
   if (!res.ok) return [];
   const out: ArrayBuffer[] = [];
   for (const v of Object.values(res.data)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+  if (res.mode === 'index' && res.data.tokenBlob) out.push(res.data.tokenBlob.stored.buffer as ArrayBuffer, res.data.tokenBlob.used.buffer as ArrayBuffer);
   return [...new Set(out)];
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Malformed, decodePostings, decodeSet, decodeTokens, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
+import { Malformed, decodeCodeTables, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
 import { crc32 } from '../../src/index/file/crc32';
 import { encodeHeader, decodeHeader, DEFLATED, Kind } from '../../src/index/file/format';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
@@ -63,7 +63,7 @@ describe('container header', () => {
   test('golden bytes', () => {
     const h = encodeHeader('MCIX', [{ kind: 1, offset: 64, length: 10, crc: 0xdeadbeef }, { kind: 2 | DEFLATED, offset: 74, length: 0x1_0000_0002, crc: 7 }]);
     assert.equal(h.toString('hex'),
-      '4d434958' + '0200' + '0000' + '02000000' +
+      '4d434958' + '0300' + '0000' + '02000000' +
       '01000000' + '4000000000000000' + '0a00000000000000' + 'efbeadde' +
       '02000080' + '4a00000000000000' + '0200000001000000' + '07000000' +
       crc32(h.subarray(0, 60)).toString(16).padStart(8, '0').match(/../g)!.reverse().join(''));
@@ -77,7 +77,7 @@ describe('container header', () => {
     await store.init(PARAMS);
     const bytes = fs.readFileSync(path.join(store.dir, 'MANIFEST'));
     assert.equal(bytes.toString('base64'),
-      'TUNJWAIAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00oGknujHsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
+      'TUNJWAMAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00ozVp7kXsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
     assert.deepEqual(fs.readdirSync(store.dir), ['MANIFEST']);
   });
 });
@@ -124,26 +124,28 @@ describe('file store errors', () => {
     for (const name of ['seg-1.mcs', 'MANIFEST']) {
       const p = path.join(store.dir, name);
       const b = fs.readFileSync(p);
-      b.writeUInt16LE(3, 4);
+      b.writeUInt16LE(4, 4);
       b.writeUInt16LE(1, 6);
       fs.writeFileSync(p, b);
-      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 3\\.1\\); upgrade MemoCheck`));
+      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 4\\.1\\); upgrade MemoCheck`));
     }
   });
 
-  test('an index of format 1 is refused with the way out, not misread', async () => {
-    const store = await smallIndex();
-    for (const name of ['seg-1.mcs', 'MANIFEST']) {
-      const p = path.join(store.dir, name);
-      const b = fs.readFileSync(p);
-      const h = decodeHeader(b, p, name === 'MANIFEST' ? 'MCIX' : 'MCSG', b.length);
-      assert.ok(!('need' in h));
-      // a format 1.0 header over the same sections, checksums intact: only the version tells it apart
-      fs.writeFileSync(p, Buffer.concat([encodeHeader(name === 'MANIFEST' ? 'MCIX' : 'MCSG', h.sections, 1, 0), b.subarray(h.bytes)]));
-      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format 1\\.0, this one reads 2\\.x\\); delete the index directory and re-create it with memocheck index`));
-    }
-    await expectUserError(store.putRepo(meta('x'), []), /MANIFEST was written by an older MemoCheck/);
-  });
+  for (const major of [1, 2]) {
+    test(`an index of format ${major} is refused with the way out, not misread`, async () => {
+      const store = await smallIndex();
+      for (const name of ['seg-1.mcs', 'MANIFEST']) {
+        const p = path.join(store.dir, name);
+        const b = fs.readFileSync(p);
+        const h = decodeHeader(b, p, name === 'MANIFEST' ? 'MCIX' : 'MCSG', b.length);
+        assert.ok(!('need' in h));
+        // an older header over the same sections, checksums intact: only the version tells it apart
+        fs.writeFileSync(p, Buffer.concat([encodeHeader(name === 'MANIFEST' ? 'MCIX' : 'MCSG', h.sections, major, 0), b.subarray(h.bytes)]));
+        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format ${major}\\.0, this one reads 3\\.x\\); delete the index directory and re-create it with memocheck index`));
+      }
+      await expectUserError(store.putRepo(meta('x'), []), /MANIFEST was written by an older MemoCheck/);
+    });
+  }
 
   test('a newer minor version with an unknown extra section still reads', async () => {
     const store = await smallIndex();
@@ -155,7 +157,7 @@ describe('file store errors', () => {
     const shift = 24;
     const sections = [...h.sections.map((s) => ({ ...s, offset: s.offset + shift })),
       { kind: 99, offset: b.length + shift, length: extra.length, crc: crc32(extra) }];
-    fs.writeFileSync(p, Buffer.concat([encodeHeader('MCIX', sections, 2, 4), b.subarray(h.bytes), extra]));
+    fs.writeFileSync(p, Buffer.concat([encodeHeader('MCIX', sections, 3, 4), b.subarray(h.bytes), extra]));
     await readAll(store);
   });
 
@@ -262,6 +264,52 @@ describe('format 2 codecs', () => {
     assert.throws(() => decodeTokens(bytes, table.subarray(0, 1), codes.length), Malformed);
     assert.throws(() => decodeTokens(bytes.subarray(0, bytes.length - 1), table, codes.length), Malformed);
     assert.equal(decodeTokens(encodeTokens(new Uint32Array(0), new Uint16Array(0), new Uint32Array(0), vocab), table, 0).codes.length, 0);
+  });
+
+  test('token streams against a frozen table: foreign codes and raw hashes are refused, used indexes marked', () => {
+    const table = Uint32Array.of(11, 22, 33, 44, 55, 66, 77, 88, 99);
+    const raws = Int32Array.of(-1, -1, -1, -1, -1, -1, -1, -1, 0xbeef); // 99 is a keyword: always raw 0xbeef
+    const vocab = new Map(Array.from(table, (c, i) => [c, i] as [number, number]));
+    const used = new Uint8Array(table.length);
+    const codes = Uint32Array.of(33, 99, 33, 11, 99);
+    const raw = Uint16Array.of(1, 0xbeef, 1, 3, 0xbeef);
+    const bytes = encodeTokens(codes, raw, Uint32Array.of(0, 0, 1, 2, 2), vocab, { raws, used });
+    assert.deepEqual(Array.from(used), [1, 0, 1, 0, 0, 0, 0, 0, 1]);
+    // 3 pairs: (33, 1) and (11, 3) with their raw hash, (99) without
+    assert.equal(bytes.length, 2 + (1 + 2) * 2 + 1 + 5 + 5);
+    const frozen = { raws, used: new Uint8Array(table.length) };
+    assert.throws(() => encodeTokens(Uint32Array.of(12), Uint16Array.of(0), Uint32Array.of(0), vocab, frozen), /not in the code table/);
+    assert.throws(() => encodeTokens(Uint32Array.of(99), Uint16Array.of(1), Uint32Array.of(0), vocab, frozen), /constant/);
+    assert.equal(vocab.size, table.length, 'a frozen table does not grow');
+    // stored sparsely, the table decodes the stream; an index that is not stored is malformed
+    const [stored] = decodeCodeTables(encodeCodeTables([{ codes: table, raws, used }]));
+    const back = decodeTokens(bytes, stored!, codes.length);
+    assert.deepEqual(Array.from(back.codes), Array.from(codes));
+    assert.deepEqual(Array.from(back.raw), Array.from(raw));
+    const other = encodeTokens(Uint32Array.of(22), Uint16Array.of(0), Uint32Array.of(0), vocab, frozen);
+    assert.throws(() => decodeTokens(other, stored!, 1), Malformed);
+  });
+
+  test('code tables round-trip sparse and full, with and without constant raw hashes; truncations are malformed', () => {
+    const a = { codes: Uint32Array.from({ length: 300 }, (_, i) => (i * 2654435761) >>> 0), raws: new Int32Array(300).fill(-1), used: new Uint8Array(300) };
+    for (const i of [0, 1, 2, 7, 8, 150, 299]) a.used[i] = 1;
+    a.raws[7] = 0; a.raws[150] = 0xffff; a.raws[151] = 5; // 151 is unused: its raw hash is not stored
+    const b = { codes: Uint32Array.of(0xffff_ffff, 0, 5), used: Uint8Array.of(1, 1, 1) };
+    const empty = { codes: new Uint32Array(0), used: new Uint8Array(0) };
+    const bytes = encodeCodeTables([empty, a, b]);
+    const [e, x, y] = decodeCodeTables(bytes);
+    assert.equal(e!.codes.length, 0);
+    assert.deepEqual(Array.from(x!.valid!), Array.from(a.used));
+    assert.deepEqual(Array.from(x!.codes), Array.from(a.codes, (c, i) => (a.used[i] ? c : 0)));
+    assert.deepEqual(Array.from(x!.raws!), Array.from(a.raws, (r, i) => (a.used[i] ? r : -1)));
+    assert.equal(y!.valid, undefined, 'a table with every index used needs no marks');
+    assert.equal(y!.raws, undefined);
+    assert.deepEqual(Array.from(y!.codes), Array.from(b.codes));
+    // 4 bytes per stored code, 2 per constant raw hash, two bits per index
+    assert.equal(bytes.length, 1 + 1 + (2 + 2 * 38 + 7 * 4 + 2 * 2) + (1 + 2 + 3 * 4));
+    for (let cut = 0; cut < bytes.length; cut++) assert.throws(() => decodeCodeTables(bytes.subarray(0, cut)), Malformed, `cut at ${cut}`);
+    assert.throws(() => decodeCodeTables(Uint8Array.of(1, 3, 0xff, 0, 1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4)), Malformed, 'mask bits past the end');
+    assert.throws(() => decodeCodeTables(Uint8Array.of(1, 3, 0x01, 0x02, 1, 2, 3, 4)), Malformed, 'a raw hash for an unused index');
   });
 
   test('token streams with 1- to 3-byte pair indexes and 5-byte line deltas', () => {

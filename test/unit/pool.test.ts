@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FilePool } from '../../src/node/pool';
+import { depthFor, FilePool } from '../../src/node/pool';
 import type { FileResult } from '../../src/node/fileJob';
 import { DEFAULT_PARAMS } from '../../src/core/options';
 
@@ -40,5 +40,18 @@ test('pools run jobs one after another, also after a pool was closed with a job 
     assert.deepEqual(keys(r2), expected);
   } finally {
     await c.close();
+  }
+});
+
+test('each worker holds fewer jobs as the queue runs dry, so no worker is left alone with a backlog', () => {
+  for (const workers of [1, 2, 4]) {
+    assert.equal(depthFor(0, workers), 1, 'an empty queue: a worker gets a job only when it is free');
+    let prev = depthFor(0, workers);
+    for (let queued = 1; queued < 200; queued++) {
+      const d = depthFor(queued, workers);
+      assert.ok(d >= prev && d <= 6, `depth ${d} for ${queued} queued jobs, ${workers} workers`);
+      prev = d;
+    }
+    assert.equal(prev, 6, 'a long queue: the full depth');
   }
 });

@@ -1,4 +1,4 @@
-// Compact encodings of format 2 (see format.ts): LEB128 varints, fixed-width bit packing, sorted sets of
+// Compact encodings of the segment format (see format.ts): LEB128 varints, fixed-width bit packing, sorted sets of
 // u32 as bucket counts + low bits, posting lists and token streams. Decoders check every bound and throw
 // `Malformed`; the segment reader turns it into a "corrupted" error naming the file and the section.
 import { GrowU8 } from './arrays';
@@ -11,7 +11,7 @@ export class ByteWriter extends GrowU8 {
     super(256);
   }
   varint(v: number): void {
-    this.reserve(5);
+    if (this.n + 5 > this.a.length) this.reserve(5);
     v >>>= 0;
     while (v >= 0x80) {
       this.a[this.n++] = (v & 0x7f) | 0x80;
@@ -20,7 +20,7 @@ export class ByteWriter extends GrowU8 {
     this.a[this.n++] = v;
   }
   u16(v: number): void {
-    this.reserve(2);
+    if (this.n + 2 > this.a.length) this.reserve(2);
     this.a[this.n++] = v & 0xff;
     this.a[this.n++] = (v >>> 8) & 0xff;
   }
@@ -160,17 +160,18 @@ export function encodeSet(sorted: Uint32Array): PackedSet {
   w.varint(n);
   w.varint(bits);
   const shift = 32 - bits;
-  let i = 0;
-  for (let b = 0; b < 2 ** bits; b++) {
-    let c = 0;
-    while (i < n && (bits === 0 || sorted[i]! >>> shift === b)) { i++; c++; }
-    w.varint(c);
-  }
-  if (i !== n) throw new Error('encodeSet: values are not sorted');
-  for (let j = 1; j < n; j++) if (sorted[j]! <= sorted[j - 1]!) throw new Error('encodeSet: values are not distinct and ascending');
+  // one pass: check the order, count the buckets, keep the low bits
+  const buckets = new Uint32Array(2 ** bits);
   const lowMask = bits === 0 ? 0xffff_ffff : 2 ** shift - 1;
   const low = new Uint32Array(n);
-  for (let j = 0; j < n; j++) low[j] = sorted[j]! & lowMask;
+  for (let j = 0; j < n; j++) {
+    const v = sorted[j]!;
+    if (j > 0 && v <= sorted[j - 1]!) throw new Error('encodeSet: values are not distinct and ascending');
+    if (bits > 0) buckets[v >>> shift]!++;
+    low[j] = v & lowMask;
+  }
+  if (bits === 0) buckets[0] = n;
+  for (let b = 0; b < buckets.length; b++) w.varint(buckets[b]!);
   return { counts: w.view().slice(), low: packBits(low, shift) };
 }
 
@@ -217,16 +218,17 @@ export interface PackedPostings {
 
 /** `keys` ascending, `units` ascending within a key; duplicate (key, unit) entries are dropped. */
 export function encodePostings(keys: Uint32Array, units: Uint32Array, unitCount: number): PackedPostings {
-  const distinct: number[] = [];
-  const firsts: number[] = [];
+  const distinct = new Uint32Array(keys.length);
+  const firsts = new Uint32Array(keys.length);
+  let d = 0;
   const lengths = new ByteWriter();
   const gaps = new ByteWriter();
   let len = 0;
   for (let i = 0; i < keys.length; i++) {
     if (i === 0 || keys[i] !== keys[i - 1]) {
       if (i > 0) lengths.varint(len - 1);
-      distinct.push(keys[i]!);
-      firsts.push(units[i]!);
+      distinct[d] = keys[i]!;
+      firsts[d++] = units[i]!;
       len = 1;
     } else if (units[i] !== units[i - 1]) {
       if (units[i]! < units[i - 1]!) throw new Error('encodePostings: units are not ascending within a key');
@@ -238,7 +240,7 @@ export function encodePostings(keys: Uint32Array, units: Uint32Array, unitCount:
   const lists = new Uint8Array(lengths.n + gaps.n);
   lists.set(lengths.view(), 0);
   lists.set(gaps.view(), lengths.n);
-  return { keys: encodeSet(Uint32Array.from(distinct)), lists, first: packBits(firsts, bitsFor(unitCount - 1)) };
+  return { keys: encodeSet(distinct.subarray(0, d)), lists, first: packBits(firsts.subarray(0, d), bitsFor(unitCount - 1)) };
 }
 
 /** The entries again: keys ascending (repeated per unit), units ascending within a key. */
@@ -271,11 +273,16 @@ export function decodePostings(p: PackedPostings, unitCount: number, maxEntries:
 }
 
 /**
- * A file's token stream: codes as indexes into the segment's code vocabulary, (code, raw) pairs as a
- * per-file dictionary in order of first use, the tokens as dictionary indexes and lines as deltas.
- *   varint T, varint P, P x (varint vocabulary index, u16 raw), T x varint pair index, T x varint line delta
+ * A file's token stream: codes as indexes into a code table (the file's table in CODE_TABLES), (code, raw)
+ * pairs as a per-file dictionary in order of first use, the tokens as dictionary indexes and lines as deltas.
+ *   varint T, varint P, P x (varint table index, u16 raw unless the table has the code's constant raw),
+ *   T x varint pair index, T x varint line delta
+ * `vocab` maps codes to table indexes; a code it lacks is appended (a table grown in order of first use),
+ * or, with a frozen table (`frozen` given), throws, as does a raw hash other than the code's constant one.
+ * `frozen.used` gets a 1 at each table index used.
  */
-export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32Array, vocab: Map<number, number>): Uint8Array {
+export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32Array, vocab: Map<number, number>,
+  frozen?: { raws: Int32Array; used: Uint8Array }): Uint8Array {
   const t = codes.length;
   const pairs = new Map<number, number>();
   const dict = new ByteWriter();
@@ -283,6 +290,7 @@ export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32
   for (let i = 0; i < t; i++) {
     let v = vocab.get(codes[i]!);
     if (v === undefined) {
+      if (frozen) throw new Error(`token code ${codes[i]} is not in the code table`);
       v = vocab.size;
       vocab.set(codes[i]!, v);
     }
@@ -292,7 +300,13 @@ export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32
       p = pairs.size;
       pairs.set(key, p);
       dict.varint(v);
-      dict.u16(raw[i]!);
+      if (!frozen) dict.u16(raw[i]!);
+      else {
+        const rc = frozen.raws[v]!;
+        if (rc < 0) dict.u16(raw[i]!);
+        else if (rc !== raw[i]) throw new Error(`token code ${codes[i]} has a raw hash other than its constant one`);
+        frozen.used[v] = 1;
+      }
     }
     stream.varint(p);
   }
@@ -311,8 +325,14 @@ export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32
 let scratchCode = new Uint32Array(1024);
 let scratchRaw = new Uint16Array(1024);
 
-/** Decodes a token stream into one buffer (codes, lines: u32; raw: u16), so a file costs one allocation. */
-export function decodeTokens(bytes: Uint8Array, vocab: Uint32Array, tokenCount: number): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
+/**
+ * Decodes a token stream into one buffer (codes, lines: u32; raw: u16), so a file costs one allocation.
+ * `table` may be sparse (`valid`) and have constant raw hashes (`raws`), see StoredTable.
+ */
+export function decodeTokens(bytes: Uint8Array, table: Uint32Array | StoredTable, tokenCount: number): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
+  const vocab = table instanceof Uint32Array ? table : table.codes;
+  const valid = table instanceof Uint32Array ? undefined : table.valid;
+  const raws = table instanceof Uint32Array ? undefined : table.raws;
   const r = new ByteReader(bytes);
   const t = r.varint();
   if (t !== tokenCount) throw new Malformed('has the wrong token count');
@@ -326,9 +346,9 @@ export function decodeTokens(bytes: Uint8Array, vocab: Uint32Array, tokenCount: 
   const pRaw = scratchRaw;
   for (let i = 0; i < p; i++) {
     const v = r.varint();
-    if (v >= vocab.length) throw new Malformed('names a code outside the vocabulary');
+    if (v >= vocab.length || (valid && !valid[v])) throw new Malformed('names a code outside the code table');
     pCode[i] = vocab[v]!;
-    pRaw[i] = r.u16();
+    pRaw[i] = raws && raws[v]! >= 0 ? raws[v]! : r.u16();
   }
   const buf = new ArrayBuffer(10 * t);
   const codes = new Uint32Array(buf, 0, t);
@@ -357,4 +377,83 @@ export function decodeTokens(bytes: Uint8Array, vocab: Uint32Array, tokenCount: 
   r.p = pos;
   r.end();
   return { codes, raw, lines };
+}
+
+/** A code table as a segment stores it: the codes at the indexes that some token stream uses. */
+export interface StoredTable {
+  readonly codes: Uint32Array;
+  /** 1 at each index that holds a code; undefined: every index does */
+  readonly valid: Uint8Array | undefined;
+  /** each code's constant raw hash (token streams do not repeat it), or -1; undefined: none has one */
+  readonly raws: Int32Array | undefined;
+}
+
+/**
+ * The code tables of a segment (CODE_TABLES). A table is stored sparsely: only the codes its token streams
+ * use, so a grammar's whole table costs no more than the codes a repository needs.
+ *   varint count, per table: varint n, ceil(n / 8) bytes bit mask of the used indexes (bit i % 8 of byte
+ *   i / 8), the same for the used indexes whose code has a constant raw hash, then per used index
+ *   ascending its code as u32 little-endian and, when constant, its raw hash as u16 little-endian
+ */
+export function encodeCodeTables(tables: readonly { codes: ArrayLike<number>; raws?: ArrayLike<number>; used: Uint8Array }[]): Uint8Array {
+  const w = new ByteWriter();
+  w.varint(tables.length);
+  for (const { codes, raws, used } of tables) {
+    const n = codes.length;
+    w.varint(n);
+    const mask = new Uint8Array(Math.ceil(n / 8));
+    const constant = new Uint8Array(mask.length);
+    for (let i = 0; i < n; i++) {
+      if (!used[i]) continue;
+      mask[i >> 3]! |= 1 << (i & 7);
+      if (raws && raws[i]! >= 0) constant[i >> 3]! |= 1 << (i & 7);
+    }
+    w.pushAll(mask);
+    w.pushAll(constant);
+    for (let i = 0; i < n; i++) {
+      if (!used[i]) continue;
+      const c = codes[i]! >>> 0;
+      w.reserve(4);
+      w.a[w.n++] = c & 0xff; w.a[w.n++] = (c >>> 8) & 0xff; w.a[w.n++] = (c >>> 16) & 0xff; w.a[w.n++] = c >>> 24;
+      if (raws && raws[i]! >= 0) w.u16(raws[i]!);
+    }
+  }
+  return w.view().slice();
+}
+
+export function decodeCodeTables(bytes: Uint8Array): StoredTable[] {
+  const r = new ByteReader(bytes);
+  const count = r.varint();
+  if (count > bytes.length) throw new Malformed('more code tables than bytes');
+  const out: StoredTable[] = [];
+  for (let t = 0; t < count; t++) {
+    const n = r.varint();
+    const maskBytes = Math.ceil(n / 8);
+    if (r.p + 2 * maskBytes > bytes.length) throw new Malformed('ends inside a code table');
+    const mask = bytes.subarray(r.p, r.p + maskBytes), constant = bytes.subarray(r.p + maskBytes, r.p + 2 * maskBytes);
+    r.p += 2 * maskBytes;
+    if (n % 8 && (mask[maskBytes - 1]! >> (n % 8) || constant[maskBytes - 1]! >> (n % 8))) throw new Malformed('code table mask has bits past its end');
+    const valid = new Uint8Array(n), raws = new Int32Array(n).fill(-1);
+    let used = 0, constants = 0;
+    const codes = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const bit = 1 << (i & 7);
+      if (!(mask[i >> 3]! & bit)) {
+        if (constant[i >> 3]! & bit) throw new Malformed('code table has a raw hash for an unused index');
+        continue;
+      }
+      valid[i] = 1;
+      used++;
+      if (r.p + 4 > bytes.length) throw new Malformed('ends inside a code table');
+      codes[i] = (bytes[r.p]! | (bytes[r.p + 1]! << 8) | (bytes[r.p + 2]! << 16) | (bytes[r.p + 3]! << 24)) >>> 0;
+      r.p += 4;
+      if (constant[i >> 3]! & bit) {
+        raws[i] = r.u16();
+        constants++;
+      }
+    }
+    out.push({ codes, valid: used === n ? undefined : valid, raws: constants ? raws : undefined });
+  }
+  r.end();
+  return out;
 }

@@ -23,14 +23,21 @@
 //
 // Segment sections (one repository; F files, U units, B = params.bands). Format 2 stores what lookups need
 // compactly and nothing that can be recomputed from the token codes (format 1 kept each file's shingles and
-// the band of every posting: 0.84 index bytes per source byte on the benchmark corpus, format 2 0.42):
+// the band of every posting: 0.84 index bytes per source byte on the benchmark corpus, format 2 0.42).
+// Format 3 lets the worker threads encode the token streams (index/file/blob.ts): a stream indexes a code
+// table of its own (format 2: the one CODES vocabulary of the segment, grown in order of first use by the
+// writing thread), so it no longer depends on the files written before it.
 //   META         JSON {repo: RepoSummary, params}
 //   FILE_STRINGS deflated JSON {paths, languages, licenses (null = repo licence), hashes}
-//   FILE_NUMS    deflated u32[5F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
-//                sourceBytes[F], blobLength[F], blobCrc[F]; blob offsets are the prefix sums of blobLength
+//   FILE_NUMS    deflated u32[6F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
+//                sourceBytes[F], blobLength[F], blobCrc[F], codeTable[F] (index in CODE_TABLES); blob
+//                offsets are the prefix sums of blobLength
 //   UNIT_KINDS   deflated u8[U] (UNIT_KIND_CODES)
 //   UNIT_STARTS  deflated u32[U] start token; UNIT_LENGTHS deflated u32[U] = end - start
-//   CODES        deflated u32[]: the segment's vocabulary of token codes, in order of first use
+//   CODE_TABLES  deflated code tables (codec.ts encodeCodeTables), each stored sparsely: length n, a bit
+//                mask of the indexes in use, their codes as u32. Table 0 is grown in order of first use by
+//                the writing thread (files handed to the store as codes); the others are grammars' frozen
+//                tables (core/tokenize.ts codeTable), which the workers' token streams index
 //   POST_KEY_COUNTS, POST_KEY_LOW   the distinct band keys as a packed set (codec.ts encodeSet): deflated
 //                varints {count, bits b, 2^b bucket sizes} for the keys' top b bits (b ~ log2 count), and
 //                the keys' low 32 - b bits bit-packed (stored as is: random bits do not deflate)
@@ -41,7 +48,8 @@
 //   SHINGLE_COUNTS, SHINGLE_LOW   the repository's distinct shingle hashes as a packed set (for document
 //                frequencies)
 //   BLOBS        per file one raw-deflated blob (own CRC in FILE_NUMS, read on demand), codec.ts encodeTokens:
-//                varint T, varint P, P x (varint CODES index, u16 raw), T x varint pair, T x varint line delta
+//                varint T, varint P, P x (varint index in the file's code table, u16 raw), T x varint pair,
+//                T x varint line delta
 //
 // Unit and file ids handed to callers are global within one reader's snapshot: segments are numbered in
 // manifest order, and id = unitBase[segment] + localUnit (likewise fileBase for files), where the bases are
@@ -54,7 +62,7 @@ import { crc32 } from './crc32';
 
 export const MANIFEST_MAGIC = 'MCIX';
 export const SEGMENT_MAGIC = 'MCSG';
-export const FORMAT_MAJOR = 2;
+export const FORMAT_MAJOR = 3;
 export const FORMAT_MINOR = 0;
 export const MANIFEST_NAME = 'MANIFEST';
 export const LOCK_NAME = 'LOCK';
@@ -69,8 +77,9 @@ export const ENTRY_BYTES = 24;
 export const Kind = {
   PARAMS: 1, REPOS: 2,
   META: 16, FILE_STRINGS: 17, FILE_NUMS: 18, UNIT_KINDS: 19, UNIT_STARTS: 20, UNIT_LENGTHS: 21,
-  BLOBS: 25, CODES: 26, POST_KEY_COUNTS: 27, POST_KEY_LOW: 28, POST_LISTS: 29, POST_FIRST: 30,
-  SHINGLE_COUNTS: 31, SHINGLE_LOW: 32,
+  // 26 was format 2's CODES
+  BLOBS: 25, POST_KEY_COUNTS: 27, POST_KEY_LOW: 28, POST_LISTS: 29, POST_FIRST: 30,
+  SHINGLE_COUNTS: 31, SHINGLE_LOW: 32, CODE_TABLES: 33,
 } as const;
 
 const KIND_NAMES = new Map<number, string>(Object.entries(Kind).map(([name, kind]) => [kind, name]));

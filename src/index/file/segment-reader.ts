@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { keysAndShingles } from '../../core/fingerprint';
 import type { FingerprintParams, LanguageId, Unit } from '../../core/types';
 import { type IndexedFile, type RepoSummary, UNIT_KINDS } from '../store';
-import { Malformed, decodePostings, decodeSet, decodeTokens } from './codec';
+import { Malformed, decodeCodeTables, decodePostings, decodeSet, decodeTokens, type StoredTable } from './codec';
 import { ContainerReader, inflate } from './container';
 import { crc32 } from './crc32';
 import { Kind, SEGMENT_MAGIC, errors, u32From } from './format';
@@ -36,8 +36,10 @@ export class Segment {
   blobLength!: Uint32Array;
   blobCrc!: Uint32Array;
   blobOffset!: Float64Array;
-  /** token codes by their index in the blobs */
-  codes!: Uint32Array;
+  /** each file's code table, an index into `tables` */
+  fileTable!: Uint32Array;
+  /** the code tables the token streams index */
+  tables!: StoredTable[];
   strings!: FileStrings;
   repo!: RepoSummary;
   params!: FingerprintParams;
@@ -81,12 +83,13 @@ export class Segment {
     const f = this.strings?.paths?.length;
     if (typeof f !== 'number') bad('file table is malformed');
     const nums = u32From(await c.section(Kind.FILE_NUMS), file, 'FILE_NUMS');
-    if (nums.length !== 5 * f + 1) bad('file table has the wrong size');
+    if (nums.length !== 6 * f + 1) bad('file table has the wrong size');
     this.fileUnitStart = nums.subarray(0, f + 1);
     this.tokenCount = nums.subarray(f + 1, 2 * f + 1);
     this.sourceBytes = nums.subarray(2 * f + 1, 3 * f + 1);
     this.blobLength = nums.subarray(3 * f + 1, 4 * f + 1);
     this.blobCrc = nums.subarray(4 * f + 1, 5 * f + 1);
+    this.fileTable = nums.subarray(5 * f + 1, 6 * f + 1);
     this.blobOffset = new Float64Array(f + 1);
     for (let i = 0; i < f; i++) this.blobOffset[i + 1] = this.blobOffset[i]! + this.blobLength[i]!;
     const blobs = c.entry(Kind.BLOBS);
@@ -97,7 +100,9 @@ export class Segment {
     this.unitStarts = u32From(await c.section(Kind.UNIT_STARTS), file, 'UNIT_STARTS');
     this.unitLengths = u32From(await c.section(Kind.UNIT_LENGTHS), file, 'UNIT_LENGTHS');
     if (this.unitStarts.length !== u || this.unitLengths.length !== u || this.fileUnitStart[f] !== u) bad('unit tables differ in size');
-    this.codes = u32From(await c.section(Kind.CODES), file, 'CODES');
+    const tables = await c.section(Kind.CODE_TABLES);
+    this.tables = this.decoded('code tables', () => decodeCodeTables(tables));
+    for (let i = 0; i < f; i++) if (this.fileTable[i]! >= this.tables.length) bad(`file ${i} names a code table that does not exist`);
     if (!withPostings) return;
     const [counts, low, lists, first] = [
       await c.section(Kind.POST_KEY_COUNTS), await c.section(Kind.POST_KEY_LOW), await c.section(Kind.POST_LISTS), await c.section(Kind.POST_FIRST),
@@ -146,7 +151,8 @@ export class Segment {
     const what = `token stream of ${this.strings.paths[local]}`;
     if (crc32(stored) !== this.blobCrc[local]) throw errors.corrupted(this.file, `${what}: checksum mismatch`);
     const blob = inflate(stored, this.file, what);
-    return this.decoded(what, () => decodeTokens(blob, this.codes, this.tokenCount[local]!));
+    const table = this.tables[this.fileTable[local]!]!;
+    return this.decoded(what, () => decodeTokens(blob, table, this.tokenCount[local]!));
   }
 
   /** Rebuilds the IndexedFile records (for incremental re-indexing); shingles and band keys are recomputed. */

@@ -1,11 +1,13 @@
-// Builds one repository's segment from a stream of IndexedFile records. Token streams are deflated and
-// written to disk per file as they arrive; what stays in memory is numbers in typed arrays (units, band
-// keys, shingles) plus one path/hash string per file.
+// Builds one repository's segment from a stream of IndexedFile records. Token streams are written to disk
+// per file as they arrive, most already encoded and deflated by the indexer's workers (IndexedFile.tokenBlob),
+// the others encoded here; what stays in memory is numbers in typed arrays (units, band keys, shingles) plus
+// one path/hash string per file.
 import { deflateRawSync } from 'node:zlib';
+import type { CodeTable } from '../../core/tokenize';
 import type { FingerprintParams } from '../../core/types';
 import type { IndexedFile, RepoMeta, RepoSummary } from '../store';
 import { GrowU32, GrowU8, sortPostings, sortUnique } from './arrays';
-import { encodePostings, encodeSet, encodeTokens } from './codec';
+import { encodeCodeTables, encodePostings, encodeSet, encodeTokens } from './codec';
 import { BLOB_DEFLATE_LEVEL, ContainerWriter } from './container';
 import { Kind, SEGMENT_MAGIC, leBytes } from './format';
 import { crc32 } from './crc32';
@@ -21,7 +23,14 @@ export class SegmentBuilder {
   private readonly seen = new Set<string>();
   private readonly unitStart = new GrowU32();
   private readonly tokenCount = new GrowU32();
-  /** token code -> index in the segment's CODES vocabulary */
+  /** each file's code table: an index into `tables` */
+  private readonly fileTable = new GrowU32();
+  /**
+   * The code tables of CODE_TABLES. Table 0 grows in order of first use, for files that come without a
+   * token blob (written by this thread); the others are the frozen tables the workers' blobs index.
+   */
+  private readonly tables: { codes: Uint32Array; raws?: Int32Array; used: Uint8Array }[] = [];
+  /** token code -> index in table 0 */
   private readonly vocab = new Map<number, number>();
   private readonly sourceBytes = new GrowU32();
   private readonly blobLength = new GrowU32();
@@ -40,14 +49,23 @@ export class SegmentBuilder {
     this.w = new ContainerWriter(tmp, SEGMENT_MAGIC, SECTION_COUNT);
     this.w.beginStream(Kind.BLOBS);
     this.unitStart.push(0);
+    this.tables.push({ codes: new Uint32Array(0), used: new Uint8Array(0) }); // table 0, filled in by finish
   }
 
   add(f: IndexedFile): void {
     check(f, this.params.bands);
     if (this.seen.has(f.path)) throw new Error(`${f.path}: the same path was given twice to putRepo`);
     this.seen.add(f.path);
-    const t = f.codes.length;
-    const stored = deflateRawSync(encodeTokens(f.codes, f.raw, f.lines, this.vocab), { level: BLOB_DEFLATE_LEVEL });
+    const t = tokenCount(f);
+    let stored: Uint8Array, crc: number;
+    if (f.tokenBlob) {
+      ({ stored, crc } = f.tokenBlob);
+      this.fileTable.push(this.useTable(f.tokenBlob.table, f.tokenBlob.used));
+    } else {
+      stored = deflateRawSync(encodeTokens(f.codes, f.raw, f.lines, this.vocab), { level: BLOB_DEFLATE_LEVEL });
+      crc = crc32(stored);
+      this.fileTable.push(0);
+    }
     this.w.append(stored);
     this.paths.push(f.path);
     this.languages.push(f.language);
@@ -56,7 +74,7 @@ export class SegmentBuilder {
     this.tokenCount.push(t);
     this.sourceBytes.push(Math.min(f.sourceBytes, 0xffff_ffff));
     this.blobLength.push(stored.length);
-    this.blobCrc.push(crc32(stored));
+    this.blobCrc.push(crc);
     this.unitKinds.pushAll(f.unitKinds);
     this.unitStarts.pushAll(f.unitStarts);
     const lengths = new Uint32Array(f.unitStarts.length);
@@ -69,6 +87,20 @@ export class SegmentBuilder {
     this.tokens += t;
     this.bytes += f.sourceBytes;
     if (this.bandKeys.n >= 0xffff_ffff) throw new Error('repository too large for one segment (2^32 band entries)');
+  }
+
+  /** The index of `table` among the segment's tables (added when new), with `used` merged into its marks. */
+  private useTable(table: CodeTable, used: Uint8Array): number {
+    const n = table.codes.length;
+    if (used.length !== n || table.raws.length !== n) throw new Error('a token blob\'s code table and used marks differ in length');
+    let i = this.tables.findIndex((x, j) => j > 0 && same(x.codes, table.codes) && same(x.raws!, table.raws));
+    if (i < 0) {
+      i = this.tables.length;
+      this.tables.push({ codes: table.codes, raws: table.raws, used: new Uint8Array(n) });
+    }
+    const marks = this.tables[i]!.used;
+    for (let j = 0; j < used.length; j++) marks[j]! |= used[j]!;
+    return i;
   }
 
   private compactShingles(): void {
@@ -88,17 +120,19 @@ export class SegmentBuilder {
     const strings = { paths: this.paths, languages: this.languages, licenses: this.licenses, hashes: this.hashes };
     w.add(Kind.FILE_STRINGS, Buffer.from(JSON.stringify(strings)), true);
     const f = this.paths.length;
-    const nums = new Uint32Array(5 * f + 1);
+    const nums = new Uint32Array(6 * f + 1);
     nums.set(this.unitStart.view(), 0);
     nums.set(this.tokenCount.view(), f + 1);
     nums.set(this.sourceBytes.view(), 2 * f + 1);
     nums.set(this.blobLength.view(), 3 * f + 1);
     nums.set(this.blobCrc.view(), 4 * f + 1);
+    nums.set(this.fileTable.view(), 5 * f + 1);
     w.add(Kind.FILE_NUMS, leBytes(nums), true);
     w.add(Kind.UNIT_KINDS, this.unitKinds.view(), true);
     w.add(Kind.UNIT_STARTS, leBytes(this.unitStarts.view()), true);
     w.add(Kind.UNIT_LENGTHS, leBytes(this.unitLengths.view()), true);
-    w.add(Kind.CODES, leBytes(Uint32Array.from(this.vocab.keys())), true);
+    this.tables[0] = { codes: Uint32Array.from(this.vocab.keys()), used: new Uint8Array(this.vocab.size).fill(1) };
+    w.add(Kind.CODE_TABLES, encodeCodeTables(this.tables), true);
     this.compactShingles();
     const shingles = encodeSet(this.shingles.view());
     this.shingles = new GrowU32(1);
@@ -121,11 +155,22 @@ export class SegmentBuilder {
   }
 }
 
+function same(a: Uint32Array | Int32Array, b: Uint32Array | Int32Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const tokenCount = (f: IndexedFile): number => f.tokenBlob?.tokens ?? f.codes.length;
+
 function check(f: IndexedFile, bands: number): void {
-  const t = f.codes.length;
+  const t = tokenCount(f);
   const u = f.unitKinds.length;
   const bad = (what: string): never => { throw new Error(`${f.path}: IndexedFile ${what}`); };
-  if (f.raw.length !== t || f.lines.length !== t) bad('codes, raw and lines differ in length');
+  if (f.tokenBlob ? f.codes.length || f.raw.length || f.lines.length : f.raw.length !== t || f.lines.length !== t) {
+    bad(f.tokenBlob ? 'has both a token blob and a token stream' : 'codes, raw and lines differ in length');
+  }
   if (f.unitStarts.length !== u || f.unitEnds.length !== u) bad('unit arrays differ in length');
   if (f.bandKeys.length !== u * bands) bad(`has ${f.bandKeys.length} band keys for ${u} units of ${bands} bands`);
   for (let i = 0; i < u; i++) {

@@ -66,6 +66,8 @@ function removeQuietly(file: string): void {
 }
 
 export class FileIndexStore implements IndexStore {
+  /** token streams encoded by the indexer's workers are appended as they are (segment-writer.ts) */
+  readonly acceptsTokenBlobs = true;
   private closed = false;
 
   constructor(readonly location: string, readonly dir: string, private readonly opts: FileStoreOptions) {}
