@@ -180,7 +180,9 @@ async function main() {
   if (phase('lookup')) {
   const big = await openStore(REUSE || mainIndex);
   let copy = 0;
-  while ((await big.info()).units < LOOKUP_UNITS) {
+  // an empty --reuse-index directory is filled here (and kept for the next run)
+  const unitsIn = async () => (existsSync(path.join(REUSE || mainIndex, 'MANIFEST')) ? (await big.info()).units : 0);
+  while ((await unitsIn()) < LOOKUP_UNITS) {
     // copies of the indexed repositories only: the query files (from negative repositories) stay unindexed
     const r = indexed[copy % indexed.length]!;
     await indexRepository(big, r.dir, { name: `${r.name}#${Math.floor(copy / indexed.length)}`, workers: 2 });
