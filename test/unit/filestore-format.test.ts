@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Malformed, decodeCodeTables, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
+import { CodeIndex, Malformed, decodeCodeTables, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
 import { crc32 } from '../../src/index/file/crc32';
 import { encodeHeader, decodeHeader, DEFLATED, Kind } from '../../src/index/file/format';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
@@ -264,6 +264,27 @@ describe('format 2 codecs', () => {
     assert.throws(() => decodeTokens(bytes, table.subarray(0, 1), codes.length), Malformed);
     assert.throws(() => decodeTokens(bytes.subarray(0, bytes.length - 1), table, codes.length), Malformed);
     assert.equal(decodeTokens(encodeTokens(new Uint32Array(0), new Uint16Array(0), new Uint32Array(0), vocab), table, 0).codes.length, 0);
+  });
+
+  test('token streams with many distinct pairs round-trip, through a CodeIndex as through a Map, file after file', () => {
+    // ~20,000 distinct (code, raw) pairs: the pair table grows several times; the next file starts empty
+    const table = Uint32Array.from({ length: 300 }, (_, i) => (Math.imul(i + 1, 0x9e3779b1) >>> 0) | 1);
+    const index = new CodeIndex(table);
+    const map = new Map(Array.from(table, (c, i) => [c, i] as [number, number]));
+    for (let f = 0; f < 3; f++) {
+      const n = 30_000 >> f;
+      const codes = Uint32Array.from({ length: n }, (_, i) => table[(i * 7 + f) % table.length]!);
+      const raw = Uint16Array.from({ length: n }, (_, i) => (i * 2654435761) % 70);
+      const lines = Uint32Array.from({ length: n }, (_, i) => i >> 3);
+      const viaIndex = encodeTokens(codes, raw, lines, index);
+      assert.deepEqual(viaIndex, encodeTokens(codes, raw, lines, map), 'the same bytes as with a Map');
+      const back = decodeTokens(viaIndex, table, n);
+      assert.deepEqual(Array.from(back.codes), Array.from(codes));
+      assert.deepEqual(Array.from(back.raw), Array.from(raw));
+      assert.deepEqual(Array.from(back.lines), Array.from(lines));
+    }
+    assert.equal(index.get(12345), undefined);
+    assert.throws(() => encodeTokens(Uint32Array.of(12345), Uint16Array.of(0), Uint32Array.of(0), index), /not in the code table/);
   });
 
   test('token streams against a frozen table: foreign codes and raw hashes are refused, used indexes marked', () => {

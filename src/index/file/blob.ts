@@ -4,18 +4,17 @@
 import { deflateRawSync } from 'node:zlib';
 import type { CodeTable } from '../../core/tokenize';
 import type { TokenBlob } from '../store';
-import { encodeTokens } from './codec';
+import { CodeIndex, encodeTokens } from './codec';
 import { BLOB_DEFLATE_LEVEL } from './container';
 import { crc32 } from './crc32';
 
 /** code -> index, per table (tables are cached by the tokenizer, so this is built once per grammar) */
-const indexes = new WeakMap<Uint32Array, Map<number, number>>();
+const indexes = new WeakMap<Uint32Array, CodeIndex>();
 
-function indexOf(table: Uint32Array): Map<number, number> {
+function indexOf(table: Uint32Array): CodeIndex {
   let m = indexes.get(table);
   if (!m) {
-    m = new Map();
-    for (let i = 0; i < table.length; i++) m.set(table[i]!, i);
+    m = new CodeIndex(table);
     indexes.set(table, m);
   }
   return m;

@@ -281,24 +281,30 @@ export function decodePostings(p: PackedPostings, unitCount: number, maxEntries:
  * or, with a frozen table (`frozen` given), throws, as does a raw hash other than the code's constant one.
  * `frozen.used` gets a 1 at each table index used.
  */
-export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32Array, vocab: Map<number, number>,
+export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32Array, vocab: Map<number, number> | CodeIndex,
   frozen?: { raws: Int32Array; used: Uint8Array }): Uint8Array {
   const t = codes.length;
-  const pairs = new Map<number, number>();
+  const pairs = PairTable.shared();
   const dict = new ByteWriter();
   const stream = new ByteWriter();
+  let lastCode = -1, lastV = 0;
   for (let i = 0; i < t; i++) {
-    let v = vocab.get(codes[i]!);
-    if (v === undefined) {
-      if (frozen) throw new Error(`token code ${codes[i]} is not in the code table`);
-      v = vocab.size;
-      vocab.set(codes[i]!, v);
+    const code = codes[i]!;
+    let v: number | undefined = lastV;
+    if (code !== lastCode) {
+      v = vocab.get(code);
+      if (v === undefined) {
+        if (frozen || !(vocab instanceof Map)) throw new Error(`token code ${code} is not in the code table`);
+        v = vocab.size;
+        vocab.set(code, v);
+      }
+      lastCode = code;
+      lastV = v;
     }
     const key = v * 65536 + raw[i]!;
     let p = pairs.get(key);
-    if (p === undefined) {
-      p = pairs.size;
-      pairs.set(key, p);
+    if (p < 0) {
+      p = pairs.add(key);
       dict.varint(v);
       if (!frozen) dict.u16(raw[i]!);
       else {
@@ -319,6 +325,109 @@ export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32
   out.set(dict.view(), head.n);
   out.set(stream.view(), head.n + dict.n);
   return out;
+}
+
+/**
+ * Code -> table index for a frozen code table, by open addressing on typed arrays: codes are 32-bit
+ * hashes, which a Map hashes as heap numbers (two Map lookups per token were ~half of encodeTokens).
+ */
+export class CodeIndex {
+  private readonly keys: Uint32Array;
+  private readonly vals: Int32Array;
+  private readonly shift: number;
+  private readonly mask: number;
+
+  constructor(codes: ArrayLike<number>) {
+    const bits = Math.max(4, Math.ceil(Math.log2(Math.max(1, codes.length) * 4)));
+    this.keys = new Uint32Array(1 << bits);
+    this.vals = new Int32Array(1 << bits).fill(-1);
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i]! >>> 0;
+      let h = Math.imul(code, 0x9e3779b1) >>> this.shift;
+      while (this.vals[h] !== -1 && this.keys[h] !== code) h = (h + 1) & this.mask;
+      if (this.vals[h] === -1) { this.keys[h] = code; this.vals[h] = i; } // the first index of a repeated code wins, as in a Map built in order
+    }
+  }
+
+  get(code: number): number | undefined {
+    let h = Math.imul(code, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const v = this.vals[h]!;
+      if (v === -1) return undefined;
+      if (this.keys[h] === code) return v;
+      h = (h + 1) & this.mask;
+    }
+  }
+}
+
+/**
+ * A file's (code index, raw) pairs -> pair number, in order of first use: open addressing on typed arrays,
+ * one table per thread reused from file to file (a stamp marks the current file's slots).
+ */
+class PairTable {
+  private static instance: PairTable | undefined;
+  private keys = new Int32Array(1 << 12);
+  private vals = new Int32Array(1 << 12);
+  private stamps = new Uint32Array(1 << 12);
+  private shift = 32 - 12;
+  private stamp = 0;
+  private list: number[] = [];
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  static shared(): PairTable {
+    const t = (PairTable.instance ??= new PairTable());
+    t.start();
+    return t;
+  }
+
+  private start(): void {
+    this.list.length = 0;
+    if (++this.stamp === 0xffff_ffff) { this.stamps.fill(0); this.stamp = 1; }
+  }
+
+  /** the pair number of `key` (< 2^31), or -1 */
+  get(key: number): number {
+    const mask = this.keys.length - 1;
+    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      if (this.stamps[h] !== this.stamp) return -1;
+      if (this.keys[h] === key) return this.vals[h]!;
+      h = (h + 1) & mask;
+    }
+  }
+
+  /** adds a key not in the table; returns its pair number */
+  add(key: number): number {
+    const p = this.list.length;
+    this.list.push(key);
+    if (2 * this.list.length > this.keys.length) this.grow();
+    else this.put(key, p);
+    return p;
+  }
+
+  private put(key: number, p: number): void {
+    const mask = this.keys.length - 1;
+    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (this.stamps[h] === this.stamp) h = (h + 1) & mask;
+    this.keys[h] = key;
+    this.vals[h] = p;
+    this.stamps[h] = this.stamp;
+  }
+
+  private grow(): void {
+    const n = this.keys.length * 2;
+    this.keys = new Int32Array(n);
+    this.vals = new Int32Array(n);
+    this.stamps = new Uint32Array(n);
+    this.shift--;
+    this.stamp = 1;
+    this.list.forEach((key, p) => this.put(key, p));
+  }
 }
 
 /** the dictionary of the file being decoded (decoding is synchronous, so one scratch pair serves all) */
