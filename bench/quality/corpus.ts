@@ -89,7 +89,11 @@ export function sourceFiles(repo: RepoEntry): SourceFile[] {
 
 /** Text of a file when it is plausible hand-written source: valid UTF-8, no NUL, no minified lines. */
 export function readSource(abs: string): string | undefined {
-  const buf = readFileSync(abs);
+  return sourceText(readFileSync(abs));
+}
+
+/** readSource on bytes already read. */
+export function sourceText(buf: Buffer): string | undefined {
   if (buf.includes(0)) return undefined;
   let text: string;
   try {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { LanguageId } from '../../src/core/types';
 import { tokenizeText } from '../../src/node/grammars';
 import { checkSource } from '../../src/node/source';
-import { CONFIGS, readSource, reposFor, ROOT, sourceFiles, type BenchConfig, type RepoEntry, type SourceFile } from './corpus';
+import { CONFIGS, readSource, reposFor, ROOT, sourceFiles, sourceText, type BenchConfig, type RepoEntry, type SourceFile } from './corpus';
 import { fnv1a, Rng } from './rng';
 import { errorCount, FUNCTION_TYPES, isMemberFunction, parse, statementLines, wrapperFor } from './syntax';
 import { chooseStyle, collectDonors, editStatements, rewrite, type EditLog, type Style } from './transform';
@@ -59,8 +59,9 @@ async function candidates(repo: RepoEntry, language: LanguageId, log: (s: string
   for (const file of sourceFiles(repo).filter((f) => f.language === language)) {
     // only files MemoCheck indexes: a copy of a file it skips by design (generated, minified) would measure
     // that rule, not detection (the README says what the rule costs)
-    if (!checkSource(file.abs, readFileSync(file.abs), { skipGenerated: true }).ok) continue;
-    const text = readSource(file.abs);
+    const bytes = readFileSync(file.abs);
+    if (!checkSource(file.abs, bytes, { skipGenerated: true }).ok) continue;
+    const text = sourceText(bytes);
     if (!text) continue;
     const tree = await parse(text, language);
     const found: { startRow: number; endRow: number; member: boolean }[] = [];
