@@ -141,13 +141,13 @@ export function clusterHits(records: readonly UnitRecord[], hits: HitTable, unit
   const cFile = column(9, n), cSs = column(10, n), cSe = column(11, n), cQs = column(12, n), cQe = column(13, n);
   const cN = column(14, n), cOff = columnI32(15, n);
   let count = 0;
-  let group = new Uint32Array(64);
-  let g = 0;
-  const flush = () => {
-    sortRange(group, 0, g, ss);
+  // a group is a run order[gStart, x) of one file and nearby diagonals; sorted in place by source start
+  let gStart = 0;
+  const flush = (end: number) => {
+    sortRange(order, gStart, end, ss);
     let cur = -1;
-    for (let x = 0; x < g; x++) {
-      const e = group[x]!;
+    for (let x = gStart; x < end; x++) {
+      const e = order[x]!;
       if (cur >= 0 && ss[e]! <= cSe[cur]! + CLUSTER_GAP) {
         if (se[e]! > cSe[cur]!) cSe[cur] = se[e]!;
         if (qs[e]! < cQs[cur]!) cQs[cur] = qs[e]!;
@@ -158,18 +158,13 @@ export function clusterHits(records: readonly UnitRecord[], hits: HitTable, unit
         cFile[cur] = file[e]!; cSs[cur] = ss[e]!; cSe[cur] = se[e]!; cQs[cur] = qs[e]!; cQe[cur] = qe[e]!; cN[cur] = 1; cOff[cur] = off[e]!;
       }
     }
-    g = 0;
+    gStart = end;
   };
   for (let x = 0; x < n; x++) {
-    const e = order[x]!;
-    if (g > 0) {
-      const first = group[0]!;
-      if (file[e] !== file[first] || off[e]! - off[first]! > OFFSET_BUCKET) flush();
-    }
-    if (g === group.length) { const bigger = new Uint32Array(2 * g); bigger.set(group); group = bigger; }
-    group[g++] = e;
+    const e = order[x]!, first = order[gStart]!;
+    if (x > gStart && (file[e] !== file[first] || off[e]! - off[first]! > OFFSET_BUCKET)) flush(x);
   }
-  if (g > 0) flush();
+  if (n > gStart) flush(n);
 
   // the `limit` first of a stable sort by n descending: every cluster above a threshold count, then those at it
   let maxN = 0;

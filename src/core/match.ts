@@ -223,14 +223,15 @@ export class Matcher {
         if (t + k <= r.len) { qShingles.add(qh[qi]!); exactShingles.add(exactSh[qi]!); }
       }
     }
-    const { consistency, confirmed } = renamingConsistency(pairs, idPairs);
+    const majority = majorityCounts(pairs);
+    const { consistency, confirmed } = renamingConsistency(majority, idPairs);
     const single = chain.runs.length === 1 && qLen === sLen && chain.matched === qLen;
     const kind: MatchKind = single ? (rawEqual ? 'verbatim' : 'renamed') : 'modified';
     if (kind !== 'verbatim' && consistency < this.tuning.minConsistency) {
       // An alignment extended past the edges of an embedded copy pairs the names of the code around it by
       // chance (neighbouring functions of the same shape). The longest stretch without contradicting names
       // is judged once more, by every rule.
-      const stretch = retry && this.tuning.trimContradictions ? longestConsistentStretch(chain, q.codes, q.raw, file.raw) : undefined;
+      const stretch = retry && this.tuning.trimContradictions ? longestConsistentStretch(chain, pairs, majority, q.codes, q.raw, file.raw) : undefined;
       if (stretch) return this.score(doc, qh, trimPunctuation(stretch, q.codes), file, diag, exactSh, false);
       reject(diag, 'inconsistent-renaming');
       return undefined;
@@ -310,17 +311,19 @@ function trimPunctuation(chain: Chain, q: Uint32Array): Chain {
  * an edit then cost only themselves, not every later use of the identifier. `confirmed` counts the pairs
  * that repeat a majority mapping.
  */
-export function renamingConsistency(pairs: Map<number, number>, total: number): { consistency: number; confirmed: number } {
+export function renamingConsistency({ bestQ, bestS }: Majority, total: number): { consistency: number; confirmed: number } {
   if (!total) return { consistency: 1, confirmed: 0 };
-  const { bestQ, bestS } = majorityCounts(pairs);
   let q = 0, s = 0, confirmed = 0;
   for (const n of bestQ.values()) { q += n; confirmed += n - 1; }
   for (const n of bestS.values()) s += n;
   return { consistency: Math.min(q, s) / total, confirmed };
 }
 
-/** For each query and each source identifier, the count of its most frequent pair (key query raw * 65536 + source raw). */
-function majorityCounts(pairs: Map<number, number>): { bestQ: Map<number, number>; bestS: Map<number, number> } {
+/** For each query and each source identifier, the count of its most frequent pair. */
+interface Majority { readonly bestQ: Map<number, number>; readonly bestS: Map<number, number> }
+
+/** The majority counts of identifier pair counts (keys query raw * 65536 + source raw). */
+export function majorityCounts(pairs: Map<number, number>): Majority {
   const bestQ = new Map<number, number>(), bestS = new Map<number, number>();
   for (const [key, n] of pairs) {
     const qr = Math.floor(key / 65536), sr = key % 65536;
@@ -332,18 +335,11 @@ function majorityCounts(pairs: Map<number, number>): { bestQ: Map<number, number
 
 /**
  * The longest stretch of a chain without contradicting identifiers: those whose pair is not the majority
- * mapping of either side. Undefined when nothing contradicts.
+ * mapping of either side. `pairs`: the chain's identifier pair counts (see score), with their majority
+ * counts. Undefined when nothing contradicts.
  */
-function longestConsistentStretch(chain: Chain, codes: Uint32Array, qRaw: Uint16Array, sRaw: Uint16Array): Chain | undefined {
-  const pairs = new Map<number, number>();
-  for (const r of chain.runs) {
-    for (let t = 0; t < r.len; t++) {
-      if (codes[r.q + t] !== CODE_IDENTIFIER) continue;
-      const key = qRaw[r.q + t]! * 65536 + sRaw[r.s + t]!;
-      pairs.set(key, (pairs.get(key) ?? 0) + 1);
-    }
-  }
-  const { bestQ, bestS } = majorityCounts(pairs);
+function longestConsistentStretch(chain: Chain, pairs: Map<number, number>, { bestQ, bestS }: Majority,
+  codes: Uint32Array, qRaw: Uint16Array, sRaw: Uint16Array): Chain | undefined {
   // positions along the chain's matched tokens; [from, to) is the longest stretch between contradictions
   let from = 0, to = 0, prev = -1, pos = 0;
   for (const r of chain.runs) {

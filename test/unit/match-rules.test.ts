@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renamingConsistency } from '../../src/core/match';
+import { majorityCounts, renamingConsistency } from '../../src/core/match';
 import { languageFamily } from '../../src/core/types';
 
 /** identifier pair counts as the matcher keeps them: query raw * 65536 + source raw */
@@ -12,13 +12,13 @@ function pairs(list: [number, number][]): { map: Map<number, number>; total: num
 
 test('a consistent renaming is fully consistent, and its repeated uses confirm it', () => {
   const { map, total } = pairs([[1, 101], [2, 102], [1, 101], [3, 103], [2, 102], [1, 101]]);
-  assert.deepEqual(renamingConsistency(map, total), { consistency: 1, confirmed: 3 });
+  assert.deepEqual(renamingConsistency(majorityCounts(map), total), { consistency: 1, confirmed: 3 });
 });
 
 test('one misaligned pair costs only itself, not every later use of the identifier', () => {
   // identifier 1 is first (wrongly) paired with 105, then with 101 five times
   const { map, total } = pairs([[1, 105], [1, 101], [1, 101], [1, 101], [1, 101], [1, 101], [2, 102], [2, 102]]);
-  const r = renamingConsistency(map, total);
+  const r = renamingConsistency(majorityCounts(map), total);
   assert.equal(r.consistency, 7 / 8);
   assert.equal(r.confirmed, 4 + 1);
 });
@@ -26,11 +26,11 @@ test('one misaligned pair costs only itself, not every later use of the identifi
 test('a many-to-one mapping is judged by the weaker side', () => {
   // four query identifiers all map to the same source identifier: one-to-one fails on the source side
   const { map, total } = pairs([[1, 100], [2, 100], [3, 100], [4, 100]]);
-  assert.equal(renamingConsistency(map, total).consistency, 1 / 4);
+  assert.equal(renamingConsistency(majorityCounts(map), total).consistency, 1 / 4);
 });
 
 test('no identifiers: nothing to contradict', () => {
-  assert.deepEqual(renamingConsistency(new Map(), 0), { consistency: 1, confirmed: 0 });
+  assert.deepEqual(renamingConsistency(majorityCounts(new Map()), 0), { consistency: 1, confirmed: 0 });
 });
 
 test('language families: TypeScript and TSX take JavaScript, C++ takes C, the rest stand alone', () => {
