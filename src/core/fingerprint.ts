@@ -6,8 +6,7 @@ import type { FingerprintParams, Unit, UnitKind } from './types';
 
 /**
  * What an index keeps of a file: the normalized token stream for verification (codes, 16-bit raw hashes,
- * 0-based line per token), the fingerprinted units as parallel arrays (kinds use UNIT_KIND_CODES of
- * index/store.ts), their LSH band keys (params.bands per unit, unit-major) and the file's distinct shingle
+ * 0-based line per token), the fingerprinted units as parallel arrays (unitColumns), their LSH band keys (params.bands per unit, unit-major) and the file's distinct shingle
  * hashes, sorted ascending (for document frequencies).
  */
 export interface FileFingerprint {
@@ -21,7 +20,16 @@ export interface FileFingerprint {
   readonly shingles: Uint32Array;
 }
 
-const KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 };
+/** Unit kinds as stored (an index's UNIT_KINDS section, the PostgreSQL units table): the position is the code. */
+export const UNIT_KINDS: readonly UnitKind[] = ['function', 'class', 'window'];
+const UNIT_KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 };
+
+/** Units as parallel arrays, kinds as their UNIT_KINDS codes (to store them, or to send them to another thread). */
+export function unitColumns(units: readonly Unit[]): { unitKinds: Uint8Array; unitStarts: Uint32Array; unitEnds: Uint32Array } {
+  const unitKinds = new Uint8Array(units.length), unitStarts = new Uint32Array(units.length), unitEnds = new Uint32Array(units.length);
+  units.forEach((u, i) => { unitKinds[i] = UNIT_KIND_CODES[u.kind]; unitStarts[i] = u.start; unitEnds[i] = u.end; });
+  return { unitKinds, unitStarts, unitEnds };
+}
 
 /**
  * What an index derives from a token stream and its units: their LSH band keys and the stream's distinct
@@ -35,15 +43,5 @@ export function keysAndShingles(codes: Uint32Array, units: readonly Unit[], para
 export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): FileFingerprint {
   const { codes, raw, lines } = doc.tokens;
   const units = fingerprintUnits(codes.length, doc.units, params, params.indexStride, MAX_UNIT_TOKENS);
-  const unitKinds = new Uint8Array(units.length), unitStarts = new Uint32Array(units.length), unitEnds = new Uint32Array(units.length);
-  units.forEach((u, i) => { unitKinds[i] = KIND_CODES[u.kind]; unitStarts[i] = u.start; unitEnds[i] = u.end; });
-  return {
-    codes,
-    raw,
-    lines,
-    unitKinds,
-    unitStarts,
-    unitEnds,
-    ...keysAndShingles(codes, units, params),
-  };
+  return { codes, raw, lines, ...unitColumns(units), ...keysAndShingles(codes, units, params) };
 }

@@ -62,8 +62,7 @@ export interface TokenBlob {
   readonly used: Uint8Array;
 }
 
-export const UNIT_KIND_CODES: Record<UnitKind, number> = { function: 0, class: 1, window: 2 };
-export const UNIT_KINDS: readonly UnitKind[] = ['function', 'class', 'window'];
+export { UNIT_KINDS } from '../core/fingerprint';
 
 /** A unit as stored: enough to find its file and its token range. Ids are opaque to callers. */
 export interface UnitRecord {

@@ -1,7 +1,7 @@
 // One unit of parallel work: a file read, checked, tokenized and (for indexing) fingerprinted.
 // Runs in a worker thread or, when workers are off, in the calling thread.
 import { createHash } from 'node:crypto';
-import { fingerprintForIndex, type FileFingerprint } from '../core/fingerprint';
+import { fingerprintForIndex, unitColumns, UNIT_KINDS, type FileFingerprint } from '../core/fingerprint';
 import { codeTable } from '../core/tokenize';
 import type { FingerprintParams, LanguageId, TokenStream, Unit } from '../core/types';
 import { encodeBlob } from '../index/file/blob';
@@ -72,15 +72,6 @@ export async function processFile(job: FileJob): Promise<FileResult> {
   }
 }
 
-const KINDS = ['function', 'class', 'window'] as const;
-export function unitColumns(units: readonly Unit[]): { unitKinds: Uint8Array; unitStarts: Uint32Array; unitEnds: Uint32Array } {
-  return {
-    unitKinds: Uint8Array.from(units, (u) => KINDS.indexOf(u.kind)),
-    unitStarts: Uint32Array.from(units, (u) => u.start),
-    unitEnds: Uint32Array.from(units, (u) => u.end),
-  };
-}
-
 /** Syntax-error ranges as [start, end) pairs, to cross the worker boundary as one typed array. */
 export function errorColumns(errors: readonly { start: number; end: number }[]): Uint32Array {
   return Uint32Array.from(errors.flatMap((e) => [e.start, e.end]));
@@ -91,5 +82,5 @@ export function errorsFromColumns(errors: Uint32Array): { start: number; end: nu
   return out;
 }
 export function unitsFromColumns(d: { unitKinds: Uint8Array; unitStarts: Uint32Array; unitEnds: Uint32Array }): Unit[] {
-  return Array.from(d.unitKinds, (k, i) => ({ kind: KINDS[k]!, start: d.unitStarts[i]!, end: d.unitEnds[i]! }));
+  return Array.from(d.unitKinds, (k, i) => ({ kind: UNIT_KINDS[k]!, start: d.unitStarts[i]!, end: d.unitEnds[i]! }));
 }

@@ -32,7 +32,7 @@
 //   FILE_NUMS    deflated u32[6F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
 //                sourceBytes[F], blobLength[F], blobCrc[F], codeTable[F] (index in CODE_TABLES); blob
 //                offsets are the prefix sums of blobLength
-//   UNIT_KINDS   deflated u8[U] (UNIT_KIND_CODES)
+//   UNIT_KINDS   deflated u8[U] (codes of core/fingerprint.ts UNIT_KINDS)
 //   UNIT_STARTS  deflated u32[U] start token; UNIT_LENGTHS deflated u32[U] = end - start
 //   CODE_TABLES  deflated code tables (codec.ts encodeCodeTables), each stored sparsely: length n, a bit
 //                mask of the indexes in use, their codes as u32. Table 0 is grown in order of first use by
