@@ -195,7 +195,7 @@ export class Matcher {
   /** qh: the query's shingles, exactSh: its raw-token shingles (see exactCodes) */
   private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics, exactSh: Uint32Array, retry = true): Scored | undefined {
     const qLen = chain.qEnd - chain.qStart, sLen = chain.sEnd - chain.sStart;
-    if (Math.max(qLen, sLen) < this.tuning.minSpanShare * this.opts.minTokens || chain.matched < this.tuning.minMatchedShare * this.opts.minTokens) { reject(diag, 'small'); return undefined; }
+    if (chain.matched < this.tuning.minMatchedShare * this.opts.minTokens) { reject(diag, 'small'); return undefined; }
     const similarity = (2 * chain.matched) / (qLen + sLen);
     if (similarity < this.opts.minSimilarity) { reject(diag, 'dissimilar'); return undefined; }
     const q = doc.tokens;

@@ -52,8 +52,7 @@ export interface MatchTuning {
   /** a modified match needs one exact run at least this long, and this share of its tokens in runs of >= 2k */
   readonly minLongestRun: number;
   readonly minLongRunShare: number;
-  /** the longer side of a match must span minSpanShare * minTokens, and minMatchedShare * minTokens must match */
-  readonly minSpanShare: number;
+  /** minMatchedShare * minTokens tokens of a match must be aligned (so its longer side spans at least as many) */
   readonly minMatchedShare: number;
   /** a source unit becomes a candidate after this many band hits (from any query units) */
   readonly minBandHits: number;
@@ -79,7 +78,6 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minConsistency: 0.85,
   minLongestRun: 30,
   minLongRunShare: 0.7,
-  minSpanShare: 0.85,
   minMatchedShare: 0.85,
   minBandHits: 1,
   minClusterPairs: 1,
