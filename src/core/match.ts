@@ -95,24 +95,25 @@ export class Matcher {
     if (countBands) candidates = candidates.filter((id) => bandHits.get(id)! >= this.tuning.minBandHits);
     diag.candidateUnits = candidates.length;
     if (!candidates.length) return [];
-    const records = await this.reader.units(candidates);
+    // units of other languages are dropped before ranking: in a large file of a common syntax (C++, Java, C#)
+    // their clusters would otherwise take places among the MAX_CLUSTERS that the copy needs
+    const family = languageFamily(doc.tokens.language);
+    const asked = await this.reader.units(candidates);
+    const records = asked.filter((r) => languageFamily(r.language) === family);
+    if (records.length < asked.length) diag.rejected['other-language'] = asked.length - records.length;
     const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
     diag.clusters = count;
 
     const scored: Scored[] = [];
-    // per candidate file: its record (null: another language)
-    const fileCache = new Map<number, FileRecord | null>();
-    const family = languageFamily(doc.tokens.language);
+    const fileCache = new Map<number, FileRecord>();
     // the query's tokens with their raw hashes (verbatim checks, realignment of repetitive code)
     const qExact = exactCodes(codes, doc.tokens.raw, params.k);
     for (const c of clusters) {
       if (c.n < this.tuning.minClusterPairs) break; // sorted by n
       signal?.throwIfAborted();
       let rec = fileCache.get(c.fileId);
-      if (rec === null) continue;
       if (!rec) {
         rec = await this.reader.file(c.fileId);
-        if (languageFamily(rec.language) !== family) { fileCache.set(c.fileId, null); reject(diag, 'other-language'); continue; }
         fileCache.set(c.fileId, rec);
       }
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);

@@ -68,6 +68,8 @@ export { UNIT_KINDS } from '../core/fingerprint';
 export interface UnitRecord {
   readonly id: number;
   readonly fileId: number;
+  /** its file's language (so a matcher can drop other languages before ranking candidates) */
+  readonly language: LanguageId;
   readonly kind: UnitKind;
   readonly startToken: number;
   readonly endToken: number;

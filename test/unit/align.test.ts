@@ -204,7 +204,7 @@ test('clusterHits gives the most-hit clusters of the plain reference, in the sam
     for (let id = 0; id < 2000; id++) {
       // (seeds 5, 10, ...: positions spread over 2^27 tokens, so diagonals do not pack into 32 bits)
       const start = Math.floor(r() * (seed % 5 ? 4000 : 2 ** 27));
-      records.push({ id: id * 7 + 3, fileId: Math.floor(r() * files) * 13, kind: 'window', startToken: start, endToken: start + 40 + Math.floor(r() * 3) });
+      records.push({ id: id * 7 + 3, fileId: Math.floor(r() * files) * 13, language: 'c', kind: 'window', startToken: start, endToken: start + 40 + Math.floor(r() * 3) });
     }
     const posting: { id: number; ui: number }[] = [];
     for (let ui = 0; ui < units.length; ui++) {

@@ -1,5 +1,5 @@
 // A reader over one snapshot of the index: the segments the MANIFEST listed when it was opened.
-import type { FingerprintParams } from '../../core/types';
+import type { FingerprintParams, LanguageId } from '../../core/types';
 import { type FileRecord, type IndexReader, type RepoSummary, type UnitRecord, UNIT_KINDS } from '../store';
 import { lowerBound, owner } from './arrays';
 import { MergedPostings } from './postings';
@@ -22,6 +22,8 @@ export class FileIndexReader implements IndexReader {
   private readonly unitKind: Uint8Array;
   private readonly unitStart: Uint32Array;
   private readonly unitEnd: Uint32Array;
+  /** per global file: its language */
+  private readonly fileLanguage: LanguageId[] = [];
   /** every shingle of any repository with the number of repositories holding it; merged on first use */
   private df: Promise<{ shingles: Uint32Array; repos: Uint16Array }> | undefined;
   private closed = false;
@@ -51,6 +53,7 @@ export class FileIndexReader implements IndexReader {
       this.unitKind.set(seg.unitKinds, u0);
       for (let f = 0; f < seg.fileCount; f++) this.unitFile.fill(f0 + f, u0 + seg.fileUnitStart[f]!, u0 + seg.fileUnitStart[f + 1]!);
       for (let u = 0; u < seg.unitCount; u++) this.unitEnd[u0 + u] = seg.unitStarts[u]! + seg.unitLengths[u]!;
+      for (const l of seg.strings.languages) this.fileLanguage.push(l);
     });
   }
 
@@ -68,6 +71,7 @@ export class FileIndexReader implements IndexReader {
       out[i] = {
         id,
         fileId: this.unitFile[id]!,
+        language: this.fileLanguage[this.unitFile[id]!]!,
         kind: UNIT_KINDS[this.unitKind[id]!] ?? 'window',
         startToken: this.unitStart[id]!,
         endToken: this.unitEnd[id]!,

@@ -465,13 +465,14 @@ class PgReader implements IndexReader {
 
   async units(ids: readonly number[]): Promise<UnitRecord[]> {
     if (ids.length === 0) return [];
-    const r = await this.q<{ id: number; file_id: number; kind: number; start_token: number; end_token: number }>(
-      `SELECT id, file_id, kind, start_token, end_token FROM ${S}.units WHERE id = ANY($1::int4[])`, [Array.from(ids)]);
+    const r = await this.q<{ id: number; file_id: number; language: LanguageId; kind: number; start_token: number; end_token: number }>(
+      `SELECT u.id, u.file_id, f.language, u.kind, u.start_token, u.end_token
+       FROM ${S}.units u JOIN ${S}.files f ON f.id = u.file_id WHERE u.id = ANY($1::int4[])`, [Array.from(ids)]);
     const byId = new Map(r.rows.map((u) => [u.id, u]));
     const out: UnitRecord[] = [];
     for (const id of ids) {
       const u = byId.get(id);
-      if (u) out.push({ id, fileId: u.file_id, kind: UNIT_KINDS[u.kind]!, startToken: u.start_token, endToken: u.end_token });
+      if (u) out.push({ id, fileId: u.file_id, language: u.language, kind: UNIT_KINDS[u.kind]!, startToken: u.start_token, endToken: u.end_token });
     }
     return out;
   }

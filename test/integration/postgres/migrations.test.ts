@@ -70,7 +70,7 @@ describe('PostgreSQL schema migrations', () => {
         const { postings } = await reader.lookup(f.bandKeys, 10);
         assert.deepEqual(postings.map((p) => [...p]), keys.map((_, i) => [100 + Math.floor(i / PARAMS.bands)]));
         const [u] = await reader.units([101]);
-        assert.deepEqual(u, { id: 101, fileId: 7, kind: 'window', startToken: 10, endToken: 50 });
+        assert.deepEqual(u, { id: 101, fileId: 7, language: 'c', kind: 'window', startToken: 10, endToken: 50 });
         const file = await reader.file(7);
         assert.equal(file.license, 'Zlib');
         assert.deepEqual(file.codes, f.codes);
