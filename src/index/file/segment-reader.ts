@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { keysAndShingles } from '../../core/fingerprint';
 import type { FingerprintParams, LanguageId, Unit } from '../../core/types';
 import { type IndexedFile, type RepoSummary, UNIT_KINDS } from '../store';
-import { Malformed, decodeCodeTables, decodePostings, decodeSet, decodeTokens, type StoredTable } from './codec';
-import { ContainerReader, inflate } from './container';
-import { crc32 } from './crc32';
+import { decodeStored } from './blob';
+import { Malformed, decodeCodeTables, decodePostings, decodeSet, type StoredTable } from './codec';
+import { ContainerReader } from './container';
 import { Kind, SEGMENT_MAGIC, errors, u32From } from './format';
 import { checkParams } from './manifest';
 import type { SegmentPostings } from './postings';
@@ -148,11 +148,8 @@ export class Segment {
   tokens(local: number): FileTokens {
     const blobs = this.c.entry(Kind.BLOBS)!;
     const stored = this.c.readSync(blobs.offset + this.blobOffset[local]!, this.blobLength[local]!);
-    const what = `token stream of ${this.strings.paths[local]}`;
-    if (crc32(stored) !== this.blobCrc[local]) throw errors.corrupted(this.file, `${what}: checksum mismatch`);
-    const blob = inflate(stored, this.file, what);
-    const table = this.tables[this.fileTable[local]!]!;
-    return this.decoded(what, () => decodeTokens(blob, table, this.tokenCount[local]!));
+    return decodeStored(stored, this.blobCrc[local]!, this.tables[this.fileTable[local]!]!, this.tokenCount[local]!,
+      this.file, `token stream of ${this.strings.paths[local]}`);
   }
 
   /** Rebuilds the IndexedFile records (for incremental re-indexing); shingles and band keys are recomputed. */
