@@ -1,6 +1,7 @@
 // Builds one repository's segment from a stream of IndexedFile records. Token streams are written to disk
-// per file as they arrive, most as token blobs (IndexedFile.tokenBlob: encoded and deflated by the indexer's
-// workers), the others encoded here. What stays in memory is numbers in typed arrays (units, band keys, shingles) plus one
+// per file as they arrive, as token blobs (IndexedFile.tokenBlob: encoded and deflated by the indexer's
+// workers, or carried over as stored by a re-index); records given as codes (store tests, benchmarks) are
+// encoded here. What stays in memory is numbers in typed arrays (units, band keys, shingles) plus one
 // path/hash string per file.
 import { deflateRawSync } from 'node:zlib';
 import type { CodeTable } from '../../core/tokenize';
@@ -26,8 +27,8 @@ export class SegmentBuilder {
   /** each file's code table: 0 (`vocab`) or 1 + an index into `blobTables` */
   private readonly fileTable = new GrowU32();
   /**
-   * The code tables of CODE_TABLES after table 0 (`vocab`): per language, the codes the token blobs use of
-   * the tables they index (the workers' frozen tables).
+   * The code tables of CODE_TABLES after table 0 (`vocab`): per language, the codes the token blobs use, of
+   * the workers' frozen tables or of the stored tables of a previous segment that carried-over blobs index.
    */
   private readonly blobTables: { language: string; codes: Uint32Array; raws: Int32Array; used: Uint8Array }[] = [];
   /** table 0, grown in order of first use for files that come without a token blob (encoded by this thread): code -> index */
@@ -91,8 +92,8 @@ export class SegmentBuilder {
   /**
    * The segment's table for a blob of `language` indexing `table` at the `used` indexes: the first of that
    * language and length that has the same code and constant raw at every index both use (added when none
-   * has), with the blob's codes merged in. Tables that agree wherever both are used (a grammar's frozen
-   * table, and the stored tables made from it) so make one table.
+   * has), with the blob's codes merged in. A grammar's frozen table and the stored tables made from it agree
+   * wherever both are used, so fresh and carried-over blobs share one table, as in a fresh index.
    */
   private useTable(language: string, table: CodeTable, used: Uint8Array): number {
     const n = table.codes.length;
