@@ -40,6 +40,11 @@ export function keysAndShingles(codes: Uint32Array, units: readonly Unit[], para
   return { bandKeys: bandKeysOfUnits(shingles, units, params), shingles: shingles.distinct.slice().sort() };
 }
 
+/** A token stream's distinct shingles, sorted (FileFingerprint.shingles) */
+export function fileShingles(codes: Uint32Array, k: number): Uint32Array {
+  return distinctShingles(shingleHashes(codes, k)).distinct.slice().sort();
+}
+
 export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): FileFingerprint {
   const { codes, raw, lines } = doc.tokens;
   const units = fingerprintUnits(codes.length, doc.units, params, params.indexStride, MAX_UNIT_TOKENS);

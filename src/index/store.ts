@@ -29,8 +29,9 @@ export interface RepoSummary extends RepoMeta {
 
 /**
  * A fingerprinted source file as the indexer hands it to a store (fingerprint fields: core/fingerprint.ts).
- * bandKeys and shingles must be what fingerprintForIndex computes from codes and the unit ranges: the file
- * store keeps only the token stream and recomputes them when it hands files back (previousFiles).
+ * bandKeys and shingles must be what fingerprintForIndex computes from codes and the unit ranges, with one
+ * exception: the file store keeps which units have which key, not the band, so the band keys of a file it
+ * carries over (CarriedFile) are each unit's distinct keys ascending, the last repeated to fill the bands.
  */
 export interface IndexedFile extends FileFingerprint {
   /** repository-relative path with '/' separators */
@@ -60,6 +61,50 @@ export interface TokenBlob {
   readonly crc: number;
   readonly table: CodeTable;
   readonly used: Uint8Array;
+}
+
+/**
+ * A file of a repository's previous index (IndexStore.previousFiles): its hash, and its record, read only
+ * when the indexer finds the file unchanged.
+ */
+export interface PreviousFile {
+  readonly contentHash: string;
+  record(): Promise<IndexedFile | CarriedFile>;
+}
+
+/** The files of a repository's previous index by path; close (once or more) releases what record() reads from. */
+export interface PreviousFiles {
+  readonly size: number;
+  get(path: string): PreviousFile | undefined;
+  close(): Promise<void>;
+}
+
+export const NO_PREVIOUS_FILES: PreviousFiles = Object.freeze({ size: 0, get: () => undefined, close: async () => undefined });
+
+/** PreviousFiles over records already in memory. */
+export function previousFilesOf(files: Iterable<IndexedFile>): PreviousFiles {
+  const byPath = new Map<string, PreviousFile>();
+  for (const f of files) byPath.set(f.path, { contentHash: f.contentHash, record: async () => f });
+  return { size: byPath.size, get: (p) => byPath.get(p), close: async () => undefined };
+}
+
+/**
+ * A stored file handed back with its token stream as stored (by a store that acceptsTokenBlobs: the file
+ * store), without the shingles the store does not keep per file: the indexer recomputes them from the
+ * stream, in a worker thread, and hands the store an IndexedFile whose tokenBlob is this stream (so the
+ * bytes are appended as they are).
+ */
+export interface CarriedFile extends Omit<IndexedFile, 'codes' | 'raw' | 'lines' | 'shingles' | 'tokenBlob'> {
+  readonly stored: StoredTokens;
+}
+
+/**
+ * A token stream as a segment stores it: a TokenBlob whose `used` marks are found by decoding it, with the
+ * stored table's valid indexes (codec.ts StoredTable) and the segment file it came from, for messages.
+ */
+export interface StoredTokens extends Omit<TokenBlob, 'used' | 'table'> {
+  readonly table: CodeTable & { readonly valid: Uint8Array | undefined };
+  readonly source: string;
 }
 
 export { UNIT_KINDS } from '../core/fingerprint';
@@ -128,8 +173,8 @@ export interface IndexStore {
   /** adds or atomically replaces a repository; files may be streamed */
   putRepo(meta: RepoMeta, files: AsyncIterable<IndexedFile> | Iterable<IndexedFile>, signal?: AbortSignal): Promise<RepoSummary>;
   removeRepo(name: string): Promise<boolean>;
-  /** the files stored for a repository (path -> file), so re-indexing reuses unchanged ones by contentHash */
-  previousFiles(repo: string): Promise<Map<string, IndexedFile>>;
+  /** the files stored for a repository by path, so re-indexing reuses unchanged ones by contentHash; close it */
+  previousFiles(repo: string): Promise<PreviousFiles>;
   openReader(): Promise<IndexReader>;
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { Matcher } from '../core/match';
 import type { Tokenized } from '../core/tokenize';
 import { DEFAULT_PARAMS, matchOptions } from '../core/options';
 import type { Finding, FingerprintParams, LanguageId, Match, MatchOptions, SourceRef, Verdict } from '../core/types';
-import { UserError, type IndexedFile, type IndexReader, type IndexStore, type RepoSummary } from '../index/store';
+import { UserError, type CarriedFile, type IndexedFile, type IndexReader, type IndexStore, type RepoSummary } from '../index/store';
 import { errorsFromColumns, unitsFromColumns, type IndexData } from './fileJob';
 import { languageForPath, tokenizeText, ParseFailure } from './grammars';
 import { detectLicense, verdictFor } from './licensing';
@@ -95,15 +95,30 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
   const tokenBlobs = store.acceptsTokenBlobs === true;
   let done = 0, reused = 0;
 
+  /** An unchanged file's stored record; a carried one gets its shingles from a worker. */
+  const reuse = async (rec: IndexedFile | CarriedFile): Promise<IndexedFile> => {
+    if (!('stored' in rec)) return rec;
+    const { stored, ...file } = rec;
+    const res = await pool.run({ mode: 'carry', path: rec.path, params, stored });
+    if (!res.ok) throw new UserError(res.reason);
+    if (res.mode !== 'carry') throw new Error('a carry job answered with another mode');
+    const { shingles, used } = res.data;
+    const none = new Uint32Array(0);
+    // the stream is appended as stored (IndexedFile.tokenBlob)
+    const tokenBlob = { tokens: stored.tokens, stored: stored.stored, crc: stored.crc, table: stored.table, used };
+    return { ...file, shingles, codes: none, raw: new Uint16Array(0), lines: none, tokenBlob };
+  };
+
   /** a file's record from the previous index (unchanged), or what a worker made of it (nothing: skipped) */
   const work = async (f: { rel: string; language: LanguageId }): Promise<{ rel: string; language: LanguageId; prev?: IndexedFile; data?: IndexData }> => {
     const absFile = path.join(abs, f.rel);
     const prev = previous.get(f.rel);
     if (prev) {
+      let hash: string | undefined;
       try {
-        const hash = createHash('sha1').update(await readFile(absFile)).digest('hex');
-        if (hash === prev.contentHash) { reused++; return { ...f, prev }; }
+        hash = createHash('sha1').update(await readFile(absFile)).digest('hex');
       } catch { /* unreadable now: the worker reports why */ }
+      if (hash === prev.contentHash) { reused++; return { ...f, prev: await reuse(await prev.record()) }; }
     }
     const res = await pool.run({ mode: 'index', abs: absFile, language: f.language, params, maxBytes, tokenBlobs });
     if (!res.ok) skipped.push({ path: f.rel, reason: res.reason });
@@ -131,6 +146,8 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
           yield { path: rel, language, ...data, ...(license ? { license } : {}) };
         }
       }
+      // every record is read: let go of the previous index before the store commits (and may delete it)
+      await previous.close();
       opts.onProgress?.({ phase: 'write', done: files.length, total: files.length });
     };
     const repo = await store.putRepo({
@@ -140,6 +157,7 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
     return { repo, skipped, unknownLanguage, reused };
   } finally {
     await pool.close();
+    await previous.close();
   }
 }
 

@@ -1,15 +1,18 @@
-// One unit of parallel work: a file read, checked, tokenized and (for indexing) fingerprinted.
+// One unit of parallel work: a file read, checked, tokenized and (for indexing) fingerprinted, or a file
+// that re-indexing carries over from the previous index shingled again from its stored token stream.
 // Runs in a worker thread or, when workers are off, in the calling thread.
 import { createHash } from 'node:crypto';
-import { fingerprintForIndex, unitColumns, UNIT_KINDS, type FileFingerprint } from '../core/fingerprint';
+import { fileShingles, fingerprintForIndex, unitColumns, UNIT_KINDS, type FileFingerprint } from '../core/fingerprint';
 import { codeTable } from '../core/tokenize';
 import type { FingerprintParams, LanguageId, TokenStream, Unit } from '../core/types';
-import { encodeBlob } from '../index/file/blob';
-import type { TokenBlob } from '../index/store';
+import { decodeStored, encodeBlob } from '../index/file/blob';
+import { UserError, type StoredTokens, type TokenBlob } from '../index/store';
 import { loadLanguage, ParseFailure, tokenizeText } from './grammars';
 import { readSource, spdxHeader } from './source';
 
-export interface FileJob {
+export type FileJob = SourceJob | CarryJob;
+
+export interface SourceJob {
   readonly mode: 'index' | 'tokenize';
   readonly abs: string;
   readonly language: LanguageId;
@@ -17,6 +20,20 @@ export interface FileJob {
   readonly maxBytes: number;
   /** index mode: also encode the token stream for the file store (IndexStore.acceptsTokenBlobs) */
   readonly tokenBlobs?: boolean;
+}
+
+/** A file carried over by a re-index (store.ts CarriedFile): its shingles are recomputed from its stored tokens. */
+export interface CarryJob {
+  readonly mode: 'carry';
+  readonly path: string;
+  readonly params: FingerprintParams;
+  readonly stored: StoredTokens;
+}
+
+/** What a carried file lacked: its shingles and the table indexes its token stream uses (TokenBlob.used). */
+export interface CarryData {
+  readonly shingles: Uint32Array;
+  readonly used: Uint8Array;
 }
 
 export interface IndexData extends FileFingerprint {
@@ -39,9 +56,11 @@ export interface TokenData {
 export type FileResult =
   | { ok: true; mode: 'index'; data: IndexData }
   | { ok: true; mode: 'tokenize'; data: TokenData }
+  | { ok: true; mode: 'carry'; data: CarryData }
   | { ok: false; reason: string };
 
 export async function processFile(job: FileJob): Promise<FileResult> {
+  if (job.mode === 'carry') return carryFile(job);
   const src = await readSource(job.abs, { maxBytes: job.maxBytes, skipGenerated: job.mode === 'index' });
   if (!src.ok) return { ok: false, reason: src.reason };
   try {
@@ -69,6 +88,18 @@ export async function processFile(job: FileJob): Promise<FileResult> {
   } catch (e) {
     if (e instanceof ParseFailure) return { ok: false, reason: e.message };
     return { ok: false, reason: `internal error while fingerprinting (${(e as Error).message})` };
+  }
+}
+
+/** A carried file's stored stream decoded (its CRC checked) and shingled; a damaged one fails with the one-line message. */
+function carryFile(job: CarryJob): FileResult {
+  const { stored } = job;
+  const used = new Uint8Array(stored.table.codes.length);
+  try {
+    const { codes } = decodeStored(stored.stored, stored.crc, stored.table, stored.tokens, stored.source, `token stream of ${job.path}`, used);
+    return { ok: true, mode: 'carry', data: { shingles: fileShingles(codes, job.params.k), used } };
+  } catch (e) {
+    return { ok: false, reason: e instanceof UserError ? e.message : `internal error while carrying ${job.path} over (${(e as Error).message})` };
   }
 }
 

@@ -30,7 +30,7 @@ async function readAll(store: FileIndexStore): Promise<void> {
   } finally {
     await r.close();
   }
-  for (const repo of (await store.info()).repos) await store.previousFiles(repo.name);
+  for (const repo of (await store.info()).repos) await (await store.previousFiles(repo.name)).close();
 }
 
 async function expectUserError(p: Promise<unknown>, pattern: RegExp): Promise<void> {

@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
-import type { IndexedFile, IndexReader } from '../../src/index/store';
+import { fileShingles } from '../../src/core/fingerprint';
+import { decodeStored } from '../../src/index/file/blob';
+import type { CarriedFile, IndexedFile, IndexReader } from '../../src/index/store';
 import { MergedPostings } from '../../src/index/file/postings';
 import { PARAMS, fingerprinted, meta, rng, synthRepo, sharedKey } from '../integration/filestore/synthetic';
 
@@ -22,15 +24,27 @@ async function newStore(): Promise<FileIndexStore> {
   return s;
 }
 
-function assertSameFile(a: IndexedFile, b: IndexedFile): void {
+/** Each unit's distinct band keys, ascending (what a segment keeps: which units have which key). */
+function unitKeySets(keys: Uint32Array, bands: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < keys.length; i += bands) out.push([...new Set(keys.subarray(i, i + bands))].sort((x, y) => x - y));
+  return out;
+}
+
+/** A carried-over record is the stored file: its stored stream decodes to its tokens, whose shingles it had. */
+function assertCarries(a: CarriedFile, b: IndexedFile): void {
   assert.equal(a.path, b.path);
   assert.equal(a.language, b.language);
   assert.equal(a.license, b.license);
   assert.equal(a.contentHash, b.contentHash);
   assert.equal(a.sourceBytes, b.sourceBytes);
-  for (const k of ['codes', 'raw', 'lines', 'unitKinds', 'unitStarts', 'unitEnds', 'bandKeys', 'shingles'] as const) {
-    assert.deepEqual(Array.from(a[k]), Array.from(b[k]), `${a.path}: ${k}`);
-  }
+  const s = a.stored;
+  const tokens = decodeStored(s.stored, s.crc, s.table, s.tokens, s.source, a.path);
+  for (const k of ['codes', 'raw', 'lines'] as const) assert.deepEqual(Array.from(tokens[k]), Array.from(b[k]), `${a.path}: ${k}`);
+  for (const k of ['unitKinds', 'unitStarts', 'unitEnds'] as const) assert.deepEqual(Array.from(a[k]), Array.from(b[k]), `${a.path}: ${k}`);
+  assert.deepEqual(Array.from(fileShingles(tokens.codes, PARAMS.k)), Array.from(b.shingles), `${a.path}: shingles`);
+  assert.equal(a.bandKeys.length, b.bandKeys.length);
+  assert.deepEqual(unitKeySets(a.bandKeys, PARAMS.bands), unitKeySets(b.bandKeys, PARAMS.bands), `${a.path}: band keys`);
 }
 
 describe('file store round trip', () => {
@@ -52,10 +66,21 @@ describe('file store round trip', () => {
   });
   after(async () => { await reader.close(); await store.close(); });
 
-  test('previousFiles returns exactly what was stored', async () => {
+  test('previousFiles hands back what was stored, the token streams as stored', async () => {
     const prev = await store.previousFiles('alpha');
-    assert.equal(prev.size, files.length);
-    for (const f of files) assertSameFile(prev.get(f.path)!, f);
+    try {
+      assert.equal(prev.size, files.length);
+      for (const f of files) {
+        const p = prev.get(f.path)!;
+        assert.equal(p.contentHash, f.contentHash);
+        const rec = await p.record();
+        assert.ok('stored' in rec, 'carried over with its stored token stream');
+        assertCarries(rec, f);
+      }
+      assert.equal(prev.get('nope.c'), undefined);
+    } finally {
+      await prev.close();
+    }
     assert.equal((await store.previousFiles('nope')).size, 0);
   });
 

@@ -436,9 +436,10 @@ let scratchRaw = new Uint16Array(1024);
 
 /**
  * Decodes a token stream into one buffer (codes, lines: u32; raw: u16), so a file costs one allocation.
- * `table` may be sparse (`valid`) and have constant raw hashes (`raws`), see StoredTable.
+ * `table` may be sparse (`valid`) and have constant raw hashes (`raws`), see StoredTable. `used`, when
+ * given, gets a 1 at each table index the stream uses (what encodeTokens marks in `frozen.used`).
  */
-export function decodeTokens(bytes: Uint8Array, table: Uint32Array | StoredTable, tokenCount: number): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
+export function decodeTokens(bytes: Uint8Array, table: Uint32Array | StoredTable, tokenCount: number, used?: Uint8Array): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
   const vocab = table instanceof Uint32Array ? table : table.codes;
   const valid = table instanceof Uint32Array ? undefined : table.valid;
   const raws = table instanceof Uint32Array ? undefined : table.raws;
@@ -456,6 +457,7 @@ export function decodeTokens(bytes: Uint8Array, table: Uint32Array | StoredTable
   for (let i = 0; i < p; i++) {
     const v = r.varint();
     if (v >= vocab.length || (valid && !valid[v])) throw new Malformed('names a code outside the code table');
+    if (used) used[v] = 1;
     pCode[i] = vocab[v]!;
     pRaw[i] = raws && raws[v]! >= 0 ? raws[v]! : r.u16();
   }

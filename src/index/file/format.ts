@@ -37,7 +37,9 @@
 //   CODE_TABLES  deflated code tables (codec.ts encodeCodeTables), each stored sparsely: length n, a bit
 //                mask of the indexes in use, their codes as u32. Table 0 is grown in order of first use by
 //                the writing thread (files handed to the store as codes); the others are grammars' frozen
-//                tables (core/tokenize.ts codeTable), which the workers' token streams index
+//                tables (core/tokenize.ts codeTable), which the workers' token streams index, one per
+//                language: a re-index carries unchanged files' streams over as they are, and their stored
+//                table merges with the grammar's (they agree at every index both use)
 //   POST_KEY_COUNTS, POST_KEY_LOW   the distinct band keys as a packed set (codec.ts encodeSet): deflated
 //                varints {count, bits b, 2^b bucket sizes} for the keys' top b bits (b ~ log2 count), and
 //                the keys' low 32 - b bits bit-packed (stored as is: random bits do not deflate)

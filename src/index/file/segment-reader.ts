@@ -1,11 +1,10 @@
 // One open segment: the lookup structures in memory, token streams read from disk per file on demand.
 import * as path from 'node:path';
-import { keysAndShingles } from '../../core/fingerprint';
-import type { FingerprintParams, LanguageId, Unit } from '../../core/types';
-import { type IndexedFile, type RepoSummary, UNIT_KINDS } from '../store';
-import { Malformed, decodeCodeTables, decodePostings, decodeSet, decodeTokens, type StoredTable } from './codec';
-import { ContainerReader, inflate } from './container';
-import { crc32 } from './crc32';
+import type { FingerprintParams, LanguageId } from '../../core/types';
+import type { CarriedFile, PreviousFile, PreviousFiles, RepoSummary, StoredTokens } from '../store';
+import { decodeStored } from './blob';
+import { Malformed, decodeCodeTables, decodePostings, decodeSet, type StoredTable } from './codec';
+import { ContainerReader } from './container';
 import { Kind, SEGMENT_MAGIC, errors, u32From } from './format';
 import { checkParams } from './manifest';
 import type { SegmentPostings } from './postings';
@@ -21,6 +20,12 @@ export interface FileTokens {
   codes: Uint32Array;
   raw: Uint16Array;
   lines: Uint32Array;
+}
+
+/** Each unit's band keys (Segment.unitKeys). */
+interface UnitKeys {
+  readonly first: Uint32Array;
+  readonly keys: Uint32Array;
 }
 
 export class Segment {
@@ -44,6 +49,7 @@ export class Segment {
   repo!: RepoSummary;
   params!: FingerprintParams;
   private distinctShingles: Uint32Array | undefined;
+  private readonly carriedTables = new Map<number, StoredTokens['table']>();
 
   private constructor(readonly file: string, private readonly c: ContainerReader) {}
 
@@ -51,7 +57,7 @@ export class Segment {
   get unitCount(): number { return this.unitKinds.length; }
 
   /**
-   * Opens and loads a segment; `withPostings` decodes the band keys (readers need them, re-indexing does not).
+   * Opens and loads a segment; `withPostings` decodes the band keys (readers and re-indexing need them).
    * ENOENT propagates (the caller re-reads the manifest).
    */
   static async open(dir: string, name: string, withPostings = true): Promise<Segment> {
@@ -144,48 +150,101 @@ export class Segment {
     this.distinctShingles = undefined;
   }
 
-  /** One file's token stream (a synchronous read: small, and usually in the page cache). */
-  tokens(local: number): FileTokens {
+  /** One file's stored token stream, unchecked (a synchronous read: small, and usually in the page cache). */
+  private stored(local: number): Uint8Array {
     const blobs = this.c.entry(Kind.BLOBS)!;
-    const stored = this.c.readSync(blobs.offset + this.blobOffset[local]!, this.blobLength[local]!);
-    const what = `token stream of ${this.strings.paths[local]}`;
-    if (crc32(stored) !== this.blobCrc[local]) throw errors.corrupted(this.file, `${what}: checksum mismatch`);
-    const blob = inflate(stored, this.file, what);
-    const table = this.tables[this.fileTable[local]!]!;
-    return this.decoded(what, () => decodeTokens(blob, table, this.tokenCount[local]!));
+    return this.c.readSync(blobs.offset + this.blobOffset[local]!, this.blobLength[local]!);
   }
 
-  /** Rebuilds the IndexedFile records (for incremental re-indexing); shingles and band keys are recomputed. */
-  async indexedFiles(): Promise<Map<string, IndexedFile>> {
-    const out = new Map<string, IndexedFile>();
-    for (let i = 0; i < this.fileCount; i++) {
-      const t = this.tokens(i);
-      const u0 = this.fileUnitStart[i]!;
-      const u1 = this.fileUnitStart[i + 1]!;
-      const starts = this.unitStarts.slice(u0, u1);
-      const ends = new Uint32Array(u1 - u0);
-      const units: Unit[] = [];
-      for (let j = 0; j < ends.length; j++) {
-        ends[j] = starts[j]! + this.unitLengths[u0 + j]!;
-        if (ends[j]! > t.codes.length) throw errors.corrupted(this.file, `unit ${u0 + j} lies outside its file`);
-        units.push({ kind: UNIT_KINDS[this.unitKinds[u0 + j]!] ?? 'window', start: starts[j]!, end: ends[j]! });
-      }
-      const license = this.strings.licenses[i];
-      const rec: IndexedFile = {
-        path: this.strings.paths[i]!,
-        language: this.strings.languages[i]!,
-        ...(license != null ? { license } : {}),
-        contentHash: this.strings.hashes[i]!,
-        sourceBytes: this.sourceBytes[i]!,
-        codes: t.codes, raw: t.raw, lines: t.lines,
-        unitKinds: this.unitKinds.slice(u0, u1),
-        unitStarts: starts,
-        unitEnds: ends,
-        ...keysAndShingles(t.codes, units, this.params),
-      };
-      out.set(rec.path, rec);
+  /** One file's token stream. */
+  tokens(local: number): FileTokens {
+    return decodeStored(this.stored(local), this.blobCrc[local]!, this.tables[this.fileTable[local]!]!, this.tokenCount[local]!,
+      this.file, `token stream of ${this.strings.paths[local]}`);
+  }
+
+  /**
+   * One file as re-indexing carries it over: its stored token stream with the stored CRC (checked where it is
+   * decoded, blob.ts decodeStored) and table, its units and their band keys as stored (`keys`: unitKeys).
+   */
+  private carried(local: number, keys: UnitKeys): CarriedFile {
+    const u0 = this.fileUnitStart[local]!;
+    const u1 = this.fileUnitStart[local + 1]!;
+    const tokens = this.tokenCount[local]!;
+    const bands = this.params.bands;
+    const unitStarts = this.unitStarts.slice(u0, u1);
+    const unitEnds = new Uint32Array(u1 - u0);
+    const bandKeys = new Uint32Array((u1 - u0) * bands);
+    for (let j = 0; j < unitEnds.length; j++) {
+      const u = u0 + j;
+      unitEnds[j] = unitStarts[j]! + this.unitLengths[u]!;
+      if (unitEnds[j]! > tokens) throw errors.corrupted(this.file, `unit ${u} lies outside its file`);
+      const k0 = keys.first[u]!, k1 = keys.first[u + 1]!;
+      if (k1 === k0 || k1 - k0 > bands) throw errors.corrupted(this.file, `unit ${u} has ${k1 - k0} band keys for ${bands} bands`);
+      // its distinct keys, the last repeated for bands that had a key twice (IndexedFile.bandKeys)
+      bandKeys.set(keys.keys.subarray(k0, k1), j * bands);
+      bandKeys.fill(keys.keys[k1 - 1]!, j * bands + k1 - k0, (j + 1) * bands);
     }
-    return out;
+    const license = this.strings.licenses[local];
+    const stored: StoredTokens = {
+      // a buffer of its own: it is posted to a worker, and a view on Node's buffer pool would post the whole pool
+      tokens, stored: new Uint8Array(this.stored(local)), crc: this.blobCrc[local]!, table: this.codeTable(this.fileTable[local]!), source: this.file,
+    };
+    return {
+      path: this.strings.paths[local]!,
+      language: this.strings.languages[local]!,
+      ...(license != null ? { license } : {}),
+      contentHash: this.strings.hashes[local]!,
+      sourceBytes: this.sourceBytes[local]!,
+      unitKinds: this.unitKinds.slice(u0, u1),
+      unitStarts,
+      unitEnds,
+      bandKeys,
+      stored,
+    };
+  }
+
+  /**
+   * The postings turned around: each unit's distinct band keys, ascending, at keys[first[u] .. first[u + 1]).
+   * The postings are released (the segment needs them for nothing else).
+   */
+  private unitKeys(): UnitKeys {
+    const { keys, units } = this.postings();
+    this.releasePostings();
+    const n = this.unitCount;
+    const first = new Uint32Array(n + 1);
+    for (let i = 0; i < units.length; i++) first[units[i]! + 1]++;
+    for (let u = 0; u < n; u++) first[u + 1] += first[u]!;
+    const at = first.slice(0, n);
+    const out = new Uint32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) out[at[units[i]!]!++] = keys[i]!;
+    return { first, keys: out };
+  }
+
+  /** a stored table as a token blob's table (core/tokenize.ts CodeTable), made once per table */
+  private codeTable(i: number): StoredTokens['table'] {
+    let t = this.carriedTables.get(i);
+    if (!t) {
+      const { codes, valid, raws } = this.tables[i]!;
+      t = { codes, valid, raws: raws ?? new Int32Array(codes.length).fill(-1) };
+      this.carriedTables.set(i, t);
+    }
+    return t;
+  }
+
+  /** The segment's files for re-indexing (open it with postings); it stays open until the result is closed. */
+  previousFiles(): PreviousFiles {
+    const local = new Map<string, number>();
+    this.strings.paths.forEach((p, i) => local.set(p, i));
+    const keys = this.unitKeys();
+    let closed: Promise<void> | undefined;
+    return {
+      size: local.size,
+      get: (p: string): PreviousFile | undefined => {
+        const i = local.get(p);
+        return i === undefined ? undefined : { contentHash: this.strings.hashes[i]!, record: async () => this.carried(i, keys) };
+      },
+      close: () => (closed ??= this.close()),
+    };
   }
 
   close(): Promise<void> {

@@ -1,7 +1,8 @@
 // Builds one repository's segment from a stream of IndexedFile records. Token streams are written to disk
-// per file as they arrive, most already encoded and deflated by the indexer's workers (IndexedFile.tokenBlob),
-// the others encoded here; what stays in memory is numbers in typed arrays (units, band keys, shingles) plus
-// one path/hash string per file.
+// per file as they arrive, as token blobs (IndexedFile.tokenBlob: encoded and deflated by the indexer's
+// workers, or carried over as stored by a re-index); records given as codes (store tests, benchmarks) are
+// encoded here. What stays in memory is numbers in typed arrays (units, band keys, shingles) plus one
+// path/hash string per file.
 import { deflateRawSync } from 'node:zlib';
 import type { CodeTable } from '../../core/tokenize';
 import type { FingerprintParams } from '../../core/types';
@@ -23,14 +24,14 @@ export class SegmentBuilder {
   private readonly seen = new Set<string>();
   private readonly unitStart = new GrowU32();
   private readonly tokenCount = new GrowU32();
-  /** each file's code table: an index into `tables` */
+  /** each file's code table: 0 (`vocab`) or 1 + an index into `blobTables` */
   private readonly fileTable = new GrowU32();
   /**
-   * The code tables of CODE_TABLES. Table 0 grows in order of first use, for files that come without a
-   * token blob (written by this thread); the others are the frozen tables the workers' blobs index.
+   * The code tables of CODE_TABLES after table 0 (`vocab`): per language, the codes the token blobs use, of
+   * the workers' frozen tables or of the stored tables of a previous segment that carried-over blobs index.
    */
-  private readonly tables: { codes: Uint32Array; raws?: Int32Array; used: Uint8Array }[] = [];
-  /** token code -> index in table 0 */
+  private readonly blobTables: { language: string; codes: Uint32Array; raws: Int32Array; used: Uint8Array }[] = [];
+  /** table 0, grown in order of first use for files that come without a token blob (encoded by this thread): code -> index */
   private readonly vocab = new Map<number, number>();
   private readonly sourceBytes = new GrowU32();
   private readonly blobLength = new GrowU32();
@@ -49,7 +50,6 @@ export class SegmentBuilder {
     this.w = new ContainerWriter(tmp, SEGMENT_MAGIC, SECTION_COUNT);
     this.w.beginStream(Kind.BLOBS);
     this.unitStart.push(0);
-    this.tables.push({ codes: new Uint32Array(0), used: new Uint8Array(0) }); // table 0, filled in by finish
   }
 
   add(f: IndexedFile): void {
@@ -60,7 +60,7 @@ export class SegmentBuilder {
     let stored: Uint8Array, crc: number;
     if (f.tokenBlob) {
       ({ stored, crc } = f.tokenBlob);
-      this.fileTable.push(this.useTable(f.tokenBlob.table, f.tokenBlob.used));
+      this.fileTable.push(this.useTable(f.language, f.tokenBlob.table, f.tokenBlob.used));
     } else {
       stored = deflateRawSync(encodeTokens(f.codes, f.raw, f.lines, this.vocab), { level: BLOB_DEFLATE_LEVEL });
       crc = crc32(stored);
@@ -89,18 +89,28 @@ export class SegmentBuilder {
     if (this.bandKeys.n >= 0xffff_ffff) throw new Error('repository too large for one segment (2^32 band entries)');
   }
 
-  /** The index of `table` among the segment's tables (added when new), with `used` merged into its marks. */
-  private useTable(table: CodeTable, used: Uint8Array): number {
+  /**
+   * The segment's table for a blob of `language` indexing `table` at the `used` indexes: the first of that
+   * language and length that has the same code and constant raw at every index both use (added when none
+   * has), with the blob's codes merged in. A grammar's frozen table and the stored tables made from it agree
+   * wherever both are used, so fresh and carried-over blobs share one table, as in a fresh index.
+   */
+  private useTable(language: string, table: CodeTable, used: Uint8Array): number {
     const n = table.codes.length;
     if (used.length !== n || table.raws.length !== n) throw new Error('a token blob\'s code table and used marks differ in length');
-    let i = this.tables.findIndex((x, j) => j > 0 && same(x.codes, table.codes) && same(x.raws!, table.raws));
+    let i = this.blobTables.findIndex((x) => x.language === language && x.codes.length === n && agrees(x, table, used));
     if (i < 0) {
-      i = this.tables.length;
-      this.tables.push({ codes: table.codes, raws: table.raws, used: new Uint8Array(n) });
+      i = this.blobTables.length;
+      this.blobTables.push({ language, codes: new Uint32Array(n), raws: new Int32Array(n).fill(-1), used: new Uint8Array(n) });
     }
-    const marks = this.tables[i]!.used;
-    for (let j = 0; j < used.length; j++) marks[j]! |= used[j]!;
-    return i;
+    const t = this.blobTables[i]!;
+    for (let j = 0; j < n; j++) {
+      if (!used[j] || t.used[j]) continue;
+      t.used[j] = 1;
+      t.codes[j] = table.codes[j]!;
+      t.raws[j] = table.raws[j]!;
+    }
+    return 1 + i;
   }
 
   private compactShingles(): void {
@@ -131,8 +141,8 @@ export class SegmentBuilder {
     w.add(Kind.UNIT_KINDS, this.unitKinds.view(), true);
     w.add(Kind.UNIT_STARTS, leBytes(this.unitStarts.view()), true);
     w.add(Kind.UNIT_LENGTHS, leBytes(this.unitLengths.view()), true);
-    this.tables[0] = { codes: Uint32Array.from(this.vocab.keys()), used: new Uint8Array(this.vocab.size).fill(1) };
-    w.add(Kind.CODE_TABLES, encodeCodeTables(this.tables), true);
+    const vocab = { codes: Uint32Array.from(this.vocab.keys()), used: new Uint8Array(this.vocab.size).fill(1) };
+    w.add(Kind.CODE_TABLES, encodeCodeTables([vocab, ...this.blobTables]), true);
     this.compactShingles();
     const shingles = encodeSet(this.shingles.view());
     this.shingles = new GrowU32(1);
@@ -155,10 +165,11 @@ export class SegmentBuilder {
   }
 }
 
-function same(a: Uint32Array | Int32Array, b: Uint32Array | Int32Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** true when `t` and `table` have the same code and raw at every index both use */
+function agrees(t: CodeTable & { used: Uint8Array }, table: CodeTable, used: Uint8Array): boolean {
+  for (let j = 0; j < used.length; j++) {
+    if (used[j] && t.used[j] && (t.codes[j] !== table.codes[j] || t.raws[j] !== table.raws[j])) return false;
+  }
   return true;
 }
 

@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FingerprintParams } from '../../core/types';
 import {
-  type IndexInfo, type IndexReader, type IndexStore, type IndexedFile, type RepoMeta, type RepoSummary, UserError,
+  type IndexInfo, type IndexReader, type IndexStore, type IndexedFile, type PreviousFiles, type RepoMeta, type RepoSummary,
+  NO_PREVIOUS_FILES, UserError,
 } from '../store';
 import { publish } from './container';
 import { FORMAT_MAJOR, FORMAT_MINOR, LOCK_NAME, MANIFEST_NAME, SEGMENT_RE, TMP_PREFIX, segmentName } from './format';
@@ -170,23 +171,24 @@ export class FileIndexStore implements IndexStore {
     }
   }
 
-  async previousFiles(repo: string): Promise<Map<string, IndexedFile>> {
+  /** The previous segment's files; token streams are read from the open segment per unchanged file. */
+  async previousFiles(repo: string): Promise<PreviousFiles> {
     this.open();
-    if (!statOrUndefined(this.dir)) return new Map();
+    if (!statOrUndefined(this.dir)) return NO_PREVIOUS_FILES;
     for (let attempt = 0; attempt < MAX_SNAPSHOT_RETRIES; attempt++) {
       const entry = (await this.requireManifest()).repos.find((r) => r.name === repo);
-      if (!entry) return new Map();
-      let seg: Segment;
+      if (!entry) return NO_PREVIOUS_FILES;
       try {
-        seg = await Segment.open(this.dir, entry.segment, false);
+        const seg = await Segment.open(this.dir, entry.segment);
+        try {
+          return seg.previousFiles();
+        } catch (e) {
+          await seg.close();
+          throw e;
+        }
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw e;
-      }
-      try {
-        return await seg.indexedFiles();
-      } finally {
-        await seg.close();
       }
     }
     throw this.tooBusy();

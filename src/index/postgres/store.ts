@@ -7,8 +7,8 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import {
-  UNIT_KINDS, UserError,
-  type FileRecord, type IndexInfo, type IndexReader, type IndexStore, type IndexedFile, type RepoMeta,
+  UNIT_KINDS, UserError, previousFilesOf,
+  type FileRecord, type IndexInfo, type IndexReader, type IndexStore, type IndexedFile, type PreviousFiles, type RepoMeta,
   type RepoSummary, type UnitRecord,
 } from '../store';
 import { copyBytea, copyText, decodeExtra, decodeTokens, encodeExtra, encodeTokens } from './codec';
@@ -249,25 +249,22 @@ export class PgStore implements IndexStore {
     });
   }
 
-  async previousFiles(repo: string): Promise<Map<string, IndexedFile>> {
+  /** All the repository's records, read at once (one query). */
+  async previousFiles(repo: string): Promise<PreviousFiles> {
     return this.withClient(async (c) => {
       await this.requireSchema(c);
       const r = await c.query<{ path: string; language: LanguageId; license: string | null; content_hash: string; source_bytes: number; tokens: Buffer; extra: Buffer }>(
         `SELECT f.path, f.language, f.license, f.content_hash, f.source_bytes, f.tokens, f.extra
          FROM ${S}.files f JOIN ${S}.repos r ON r.id = f.repo_id WHERE r.name = $1`, [repo]);
-      const out = new Map<string, IndexedFile>();
-      for (const row of r.rows) {
-        out.set(row.path, {
-          path: row.path,
-          language: row.language,
-          ...(row.license !== null ? { license: row.license } : {}),
-          contentHash: row.content_hash,
-          sourceBytes: row.source_bytes,
-          ...decodeTokens(row.tokens),
-          ...decodeExtra(row.extra),
-        });
-      }
-      return out;
+      return previousFilesOf(r.rows.map((row): IndexedFile => ({
+        path: row.path,
+        language: row.language,
+        ...(row.license !== null ? { license: row.license } : {}),
+        contentHash: row.content_hash,
+        sourceBytes: row.source_bytes,
+        ...decodeTokens(row.tokens),
+        ...decodeExtra(row.extra),
+      })));
     });
   }
 

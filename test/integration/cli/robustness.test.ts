@@ -53,6 +53,19 @@ test('a flipped byte is caught by the checksums', () => {
   assert.match(r.stderr, /corrupted/);
 });
 
+test('re-indexing over a damaged token stream of an unchanged file fails with the one-line error, index kept', () => {
+  const idx = copyIndex('flipped-reindex');
+  const seg = segmentOf(idx);
+  const bytes = readFileSync(seg);
+  bytes[2000] ^= 0xff; // in BLOBS, the first section: the token streams of the first files
+  writeFileSync(seg, bytes);
+  const r = cli(['index', lodash, '--index', idx]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /seg-\d+\.mcs is corrupted \(token stream of .*: (checksum mismatch|does not decompress)\); re-create it with memocheck index/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.equal(segmentOf(idx), seg, 'the previous segment is still the live one');
+});
+
 test('an index written by a newer format version asks for an upgrade', () => {
   const idx = copyIndex('newer');
   const manifest = path.join(idx, 'MANIFEST');

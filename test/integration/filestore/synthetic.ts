@@ -87,7 +87,7 @@ export function* synthRepo(seed: number, shape: RepoShape): Generator<IndexedFil
 
 /**
  * The file with the band keys and shingles its codes really have (as fingerprintForIndex computes them). The
- * store keeps only the codes and recomputes both for previousFiles, so only such files round-trip exactly.
+ * store keeps no shingles per file: re-indexing recomputes them from the codes, so only such files carry over exactly.
  */
 export function fingerprinted(f: IndexedFile, p: FingerprintParams = PARAMS): IndexedFile {
   const units: Unit[] = Array.from(f.unitStarts, (start, i) => ({ kind: 'window', start, end: f.unitEnds[i]! }));

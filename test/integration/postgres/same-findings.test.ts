@@ -1,7 +1,8 @@
-// The file store and the PostgreSQL store give identical findings for the same repositories and inputs.
+// The file store and the PostgreSQL store give identical findings for the same repositories and inputs, also
+// after a re-index that reuses unchanged files (each store hands them back its own way: IndexStore.previousFiles).
 // Real code: the MIT packages semver and qs from node_modules; copies made at test time.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -41,12 +42,14 @@ function makeProject(): string {
   return dir;
 }
 
-async function findingsOf(store: IndexStore, repos: string[], project: string): Promise<Finding[]> {
-  for (const r of repos) await indexRepository(store, r, { workers: 0, license: 'MIT' });
+/** Indexes (or re-indexes) the repositories and scans the project: the findings and the files reused. */
+async function findingsOf(store: IndexStore, repos: string[], project: string): Promise<{ findings: Finding[]; reused: number }> {
+  let reused = 0;
+  for (const r of repos) reused += (await indexRepository(store, r, { workers: 0, license: 'MIT' })).reused;
   const scanner = await Scanner.open(store);
   try {
     const { findings } = await scanner.scanPaths([project], { workers: 0, projectLicense: 'Apache-2.0' });
-    return findings;
+    return { findings, reused };
   } finally {
     await scanner.close();
   }
@@ -61,13 +64,25 @@ describe('file store and PostgreSQL store', () => {
     const fileStore = await openStore(join(work, 'index'));
     const pgStore = await openStore(await freshDatabase('same'));
     let fromFile: Finding[], fromPg: Finding[];
-    try {
-      fromFile = await findingsOf(fileStore, repos, project);
-      fromPg = await findingsOf(pgStore, repos, project);
+    const sameIndex = async () => {
       const [fi, pi] = [await fileStore.info(), await pgStore.info()];
       const summary = (i: typeof fi) => i.repos.map((r) => [r.name, r.files, r.units, r.tokens, r.license]).sort();
       assert.deepEqual(summary(pi), summary(fi));
       assert.equal(pi.units, fi.units);
+    };
+    try {
+      ({ findings: fromFile } = await findingsOf(fileStore, repos, project));
+      ({ findings: fromPg } = await findingsOf(pgStore, repos, project));
+      await sameIndex();
+      // re-index after a change, a deletion and an addition: both stores reuse the other files alike
+      appendFileSync(join(repos[1]!, 'lib', 'utils.js'), '\nfunction extra(a) { return a.filter(Boolean).map(String); }\n');
+      rmSync(join(repos[0]!, 'functions', 'inc.js'));
+      cpSync(join(NM, 'qs', 'lib', 'parse.js'), join(repos[0]!, 'parse-copy.js'));
+      const [again, againPg] = [await findingsOf(fileStore, repos, project), await findingsOf(pgStore, repos, project)];
+      assert.ok(again.reused > 0);
+      assert.equal(againPg.reused, again.reused);
+      assert.deepEqual(againPg.findings, again.findings);
+      await sameIndex();
     } finally {
       await fileStore.close();
       await pgStore.close();
