@@ -3,13 +3,12 @@
 // workers, or carried over as stored by a re-index); records given as codes (store tests, benchmarks) are
 // encoded here. What stays in memory is numbers in typed arrays (units, band keys, shingles) plus one
 // path/hash string per file.
-import { deflateRawSync } from 'node:zlib';
 import type { CodeTable } from '../../core/tokenize';
 import type { FingerprintParams } from '../../core/types';
 import type { IndexedFile, RepoMeta, RepoSummary } from '../store';
 import { GrowU32, GrowU8, sortPostings, sortUnique } from './arrays';
 import { encodeCodeTables, encodePostings, encodeSet, encodeTokens } from './codec';
-import { BLOB_DEFLATE_LEVEL, ContainerWriter } from './container';
+import { ContainerWriter } from './container';
 import { Kind, SEGMENT_MAGIC, leBytes } from './format';
 import { crc32 } from './crc32';
 
@@ -62,7 +61,7 @@ export class SegmentBuilder {
       ({ stored, crc } = f.tokenBlob);
       this.fileTable.push(this.useTable(f.language, f.tokenBlob.table, f.tokenBlob.used));
     } else {
-      stored = deflateRawSync(encodeTokens(f.codes, f.raw, f.lines, this.vocab), { level: BLOB_DEFLATE_LEVEL });
+      stored = encodeTokens(f.codes, f.raw, f.lines, this.vocab);
       crc = crc32(stored);
       this.fileTable.push(0);
     }
