@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { ByteReader, CodeIndex, Malformed, RECENT, decodeCodeTables, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
+import { ByteReader, CodeIndex, Malformed, RECENT, UnitReader, UnitWriter, decodeCodeTables, decodeFileNums, encodeFileNums, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
 import { crc32 } from '../../src/index/file/crc32';
 import { encodeHeader, decodeHeader, DEFLATED, Kind } from '../../src/index/file/format';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
@@ -315,6 +315,36 @@ describe('segment codecs', () => {
     assert.deepEqual(Array.from(back.raw), Array.from(raw));
     const other = encodeTokens(Uint32Array.of(22), Uint16Array.of(0), Uint32Array.of(0), vocab, frozen);
     assert.throws(() => decodeTokens(other, stored!, 1), Malformed);
+  });
+
+  test('file numbers and units round-trip; damage is malformed', () => {
+    const nums = {
+      units: Uint32Array.of(0, 7, 2 ** 32 - 1), tokenCount: Uint32Array.of(0, 300, 1), sourceBytes: Uint32Array.of(1, 2, 3),
+      blobLength: Uint32Array.of(9, 8, 7), codeTable: Uint32Array.of(0, 1, 2), blobCrc: Uint32Array.of(0, 0xdead_beef, 0xffff_ffff),
+    };
+    const bytes = encodeFileNums(nums);
+    assert.deepEqual(decodeFileNums(bytes, 3), nums);
+    assert.throws(() => decodeFileNums(bytes, 2), Malformed);
+    assert.throws(() => decodeFileNums(bytes.subarray(0, bytes.length - 1), 3), Malformed);
+
+    // two files: a function with a class around it (start deltas go back too), and starts at the ends of the u32 range
+    const w = new UnitWriter();
+    const units: [number, number, number][][] = [[[0, 10, 90], [1, 5, 200], [0, 0, 0]], [[1, 2 ** 32 - 2, 2 ** 32 - 1], [0, 3, 4]]];
+    for (const file of units) { w.file(); for (const [k, s, e] of file) w.add(k, s, e); }
+    const kinds = new Uint8Array(5), starts = new Uint32Array(5), lengths = new Uint32Array(5);
+    const read = (c: ReturnType<UnitWriter['columns']>, n: number[]) => {
+      const r = new UnitReader(c);
+      let at = 0;
+      for (const count of n) { r.file(); for (let j = 0; j < count; j++) r.next(kinds, starts, lengths, at++); }
+      r.end();
+    };
+    read(w.columns(), [3, 2]);
+    assert.deepEqual(Array.from(kinds), units.flat().map((u) => u[0]));
+    assert.deepEqual(Array.from(starts), units.flat().map((u) => u[1]));
+    assert.deepEqual(Array.from(lengths), units.flat().map((u) => u[2] - u[1]));
+    assert.throws(() => read(w.columns(), [3, 3]), Malformed, 'more units than stored');
+    assert.throws(() => read(w.columns(), [3, 1]), Malformed, 'units left over');
+    assert.throws(() => read({ ...w.columns(), lengths: w.columns().lengths.subarray(1) }, [3, 2]), Malformed, 'a length missing');
   });
 
   test('code tables round-trip sparse and full, with and without constant raw hashes; truncations are malformed', () => {

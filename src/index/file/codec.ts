@@ -277,6 +277,114 @@ export function decodePostings(p: PackedPostings, unitCount: number, maxEntries:
   return { keys, units };
 }
 
+/**
+ * A segment's per-file numbers (FILE_NUMS, format 4): varint columns of F values each (units, tokenCount,
+ * sourceBytes, blobLength, codeTable), then blobCrc as F x u32 little-endian (random bits).
+ */
+export interface FileNums {
+  /** per file its stored units * 2, + 1 when the index windows follow them unstored (UnitColumns) */
+  readonly units: Uint32Array;
+  readonly tokenCount: Uint32Array;
+  readonly sourceBytes: Uint32Array;
+  readonly blobLength: Uint32Array;
+  readonly codeTable: Uint32Array;
+  readonly blobCrc: Uint32Array;
+}
+
+const NUM_COLUMNS = ['units', 'tokenCount', 'sourceBytes', 'blobLength', 'codeTable'] as const;
+
+export function encodeFileNums(n: FileNums): Uint8Array {
+  const w = new ByteWriter();
+  for (const c of NUM_COLUMNS) for (const v of n[c]) w.varint(v);
+  for (const v of n.blobCrc) { w.u16(v & 0xffff); w.u16(v >>> 16); }
+  return w.view().slice();
+}
+
+export function decodeFileNums(bytes: Uint8Array, fileCount: number): FileNums {
+  const r = new ByteReader(bytes);
+  const cols = NUM_COLUMNS.map(() => {
+    const a = new Uint32Array(fileCount);
+    for (let i = 0; i < fileCount; i++) a[i] = r.varint();
+    return a;
+  });
+  const blobCrc = new Uint32Array(fileCount);
+  for (let i = 0; i < fileCount; i++) blobCrc[i] = (r.u16() | (r.u16() << 16)) >>> 0;
+  r.end();
+  const [units, tokenCount, sourceBytes, blobLength, codeTable] = cols as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  return { units, tokenCount, sourceBytes, blobLength, codeTable, blobCrc };
+}
+
+/**
+ * The stored units of a segment (format 4: a file's index windows are not stored when they follow its other
+ * units, FileNums.units): UNIT_KINDS u8 per unit, UNIT_STARTS varint per unit its start - the previous
+ * stored unit's start in the file (mod 2^32, zigzag; the first from 0), UNIT_LENGTHS varint per unit end - start.
+ */
+export interface UnitColumns {
+  readonly kinds: Uint8Array;
+  readonly starts: Uint8Array;
+  readonly lengths: Uint8Array;
+}
+
+/** Units of one file after another (UnitColumns); `file()` starts the next file. */
+export class UnitWriter {
+  private readonly kinds = new GrowU8();
+  private readonly starts = new ByteWriter();
+  private readonly lengths = new ByteWriter();
+  private prev = 0;
+  count = 0;
+
+  file(): void {
+    this.prev = 0;
+  }
+
+  add(kind: number, start: number, end: number): void {
+    this.kinds.pushAll([kind]);
+    const d = (start - this.prev) | 0; // mod 2^32, as a signed 32-bit delta
+    this.starts.varint((d << 1) ^ (d >> 31));
+    this.lengths.varint(end - start);
+    this.prev = start;
+    this.count++;
+  }
+
+  columns(): UnitColumns {
+    return { kinds: this.kinds.view(), starts: this.starts.view(), lengths: this.lengths.view() };
+  }
+}
+
+/** Reads UnitColumns back, file by file as UnitWriter wrote them. */
+export class UnitReader {
+  private readonly starts: ByteReader;
+  private readonly lengths: ByteReader;
+  private prev = 0;
+  private i = 0;
+
+  constructor(private readonly c: UnitColumns) {
+    this.starts = new ByteReader(c.starts);
+    this.lengths = new ByteReader(c.lengths);
+  }
+
+  file(): void {
+    this.prev = 0;
+  }
+
+  /** the next unit into `out` at `at` (kind, start, length) */
+  next(kinds: Uint8Array, starts: Uint32Array, lengths: Uint32Array, at: number): void {
+    if (this.i >= this.c.kinds.length) throw new Malformed('names more units than it stores');
+    kinds[at] = this.c.kinds[this.i++]!;
+    const z = this.starts.varint();
+    const start = (this.prev + ((z >>> 1) ^ -(z & 1))) >>> 0;
+    starts[at] = start;
+    lengths[at] = this.lengths.varint();
+    this.prev = start;
+  }
+
+  end(): void {
+    if (this.i !== this.c.kinds.length) throw new Malformed('stores units no file has');
+    this.starts.end();
+    this.lengths.end();
+  }
+}
+
 /** zlib level of token streams: they are small (a few kB), and 6 makes them ~7% smaller than 1 in about the same time */
 export const TOKENS_DEFLATE_LEVEL = 6;
 /** how many recently used raw hashes a token stream keeps per code (see encodeTokens) */

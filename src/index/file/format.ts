@@ -28,14 +28,18 @@
 // table of its own (format 2: the one CODES vocabulary of the segment, grown in order of first use by the
 // writing thread), so it no longer depends on the files written before it. Format 4 stores a token stream as
 // separate streams of codes (lines among them) and of raw hashes by recency (0.133 index bytes per source
-// byte for token streams in format 3, 0.097 in format 4; see codec.ts encodeTokens).
+// byte for token streams in format 3, 0.097 in format 4; see codec.ts encodeTokens), and leaves out the
+// units it can recompute (index windows) and the fixed width of per-file and per-unit numbers.
 //   META         JSON {repo: RepoSummary, params}
 //   FILE_STRINGS deflated JSON {paths, languages, licenses (null = repo licence), hashes}
-//   FILE_NUMS    deflated u32[6F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
-//                sourceBytes[F], blobLength[F], blobCrc[F], codeTable[F] (index in CODE_TABLES); blob
-//                offsets are the prefix sums of blobLength
-//   UNIT_KINDS   deflated u8[U] (codes of core/fingerprint.ts UNIT_KINDS)
-//   UNIT_STARTS  deflated u32[U] start token; UNIT_LENGTHS deflated u32[U] = end - start
+//   FILE_NUMS    deflated (codec.ts encodeFileNums) varints units[F], tokenCount[F], sourceBytes[F],
+//                blobLength[F], codeTable[F] (index in CODE_TABLES), then u32 blobCrc[F]. units = the
+//                file's stored units * 2, + 1 when its index windows (core/minhash.ts windows: they depend
+//                on the token count only) follow them and are not stored. A file's units are its stored
+//                ones, then those windows; unit ids count both. Blob offsets are the prefix sums of blobLength
+//   UNIT_KINDS   deflated u8 per stored unit (codes of core/fingerprint.ts UNIT_KINDS)
+//   UNIT_STARTS  deflated varints: per stored unit its start token - the previous stored unit's in the file
+//                (mod 2^32, zigzag); UNIT_LENGTHS deflated varints end - start (codec.ts UnitWriter)
 //   CODE_TABLES  deflated code tables (codec.ts encodeCodeTables), each stored sparsely: length n, a bit
 //                mask of the indexes in use, their codes as u32. Table 0 is grown in order of first use by
 //                the writing thread (files handed to the store as codes); the others are grammars' frozen
