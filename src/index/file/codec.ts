@@ -147,36 +147,41 @@ export function unpackBits(bytes: Uint8Array, count: number, width: number, out 
 }
 
 /**
- * A sorted set of distinct u32 values: bucket b holds the values whose top `bits` bits are b; the varints
- * give each bucket's size, the packed array each value's low 32 - bits bits. About log2(2^32 / n) + 2 bits
- * per value, against 32 for the values themselves.
+ * A sorted set of distinct u32 values (Elias-Fano): bucket b holds the values whose top `bits` bits are b
+ * (bits = ceil(log2 count)); `counts` gives each bucket's size in unary, `low` each value's low 32 - bits
+ * bits. About log2(2^32 / n) + 2.5 bits per value, against 32 for the values themselves.
  */
 export interface PackedSet {
-  /** varint count, varint bits, then 2^bits varint bucket sizes: compressible */
+  /** varint count, varint bits, then per bucket its size in 1 bits and a 0 bit (least significant first) */
   readonly counts: Uint8Array;
-  /** the low bits, packed: incompressible */
+  /** the low bits, packed */
   readonly low: Uint8Array;
 }
 
+const setBits = (n: number): number => Math.min(24, Math.ceil(Math.log2(Math.max(1, n))));
+
 export function encodeSet(sorted: Uint32Array): PackedSet {
   const n = sorted.length;
-  const bits = Math.min(24, Math.max(0, Math.round(Math.log2(Math.max(1, n)))));
+  const bits = setBits(n);
   const w = new ByteWriter();
   w.varint(n);
   w.varint(bits);
   const shift = 32 - bits;
-  // one pass: check the order, count the buckets, keep the low bits
-  const buckets = new Uint32Array(2 ** bits);
+  const buckets = 2 ** bits;
+  const head = w.n;
+  w.reserve(Math.ceil((n + buckets) / 8));
+  w.n += Math.ceil((n + buckets) / 8);
+  const unary = w.a.subarray(head, w.n).fill(0);
+  // one pass: check the order, set a 1 per value after the 0s of the buckets before, keep the low bits
   const lowMask = bits === 0 ? 0xffff_ffff : 2 ** shift - 1;
   const low = new Uint32Array(n);
   for (let j = 0; j < n; j++) {
     const v = sorted[j]!;
     if (j > 0 && v <= sorted[j - 1]!) throw new Error('encodeSet: values are not distinct and ascending');
-    if (bits > 0) buckets[v >>> shift]!++;
+    const at = j + (bits > 0 ? v >>> shift : 0);
+    unary[at >>> 3]! |= 1 << (at & 7);
     low[j] = v & lowMask;
   }
-  if (bits === 0) buckets[0] = n;
-  for (let b = 0; b < buckets.length; b++) w.varint(buckets[b]!);
   return { counts: w.view().slice(), low: packBits(low, shift) };
 }
 
@@ -184,29 +189,27 @@ export function decodeSet(counts: Uint8Array, low: Uint8Array): Uint32Array {
   const r = new ByteReader(counts);
   const n = r.varint();
   const bits = r.varint();
-  if (bits > 24) throw new Malformed('bad bucket width');
+  if (bits !== setBits(n)) throw new Malformed('bad bucket width');
   const shift = 32 - bits;
+  const buckets = 2 ** bits, total = n + buckets;
+  if (counts.length - r.p !== Math.ceil(total / 8)) throw new Malformed('bucket sizes have the wrong length');
   const out = unpackBits(low, n, shift);
-  const buckets = 2 ** bits;
   const step = bits === 0 ? 0 : 2 ** shift;
-  let i = 0;
-  for (let b = 0; b < buckets; b++) {
-    const c = r.varint();
-    if (c === 0) continue;
-    const end = i + c;
-    if (end > n) throw new Malformed('bucket sizes exceed the count');
-    const hi = b * step;
-    let prev = -1;
-    for (let j = i; j < end; j++) {
-      const v = hi + out[j]!;
+  const unary = counts.subarray(r.p);
+  // the j-th 1 bit, at bit i, is a value of bucket i - j (the 0s before it); a byte at a time, 1 bits by ctz
+  let j = 0, prev = -1;
+  for (let k = 0; k < unary.length; k++) {
+    let byte = unary[k]!;
+    while (byte !== 0) {
+      const i = 8 * k + 31 - Math.clz32(byte & -byte);
+      if (j === n || i - j >= buckets) throw new Malformed('bucket sizes exceed the count');
+      const v = (i - j) * step + out[j]!;
       if (v <= prev) throw new Malformed('values are not ascending');
-      out[j] = v;
-      prev = v;
+      out[j++] = prev = v;
+      byte &= byte - 1;
     }
-    i = end;
   }
-  if (i !== n) throw new Malformed('bucket sizes do not add up');
-  r.end();
+  if (j !== n) throw new Malformed('bucket sizes do not add up');
   return out;
 }
 

@@ -29,7 +29,8 @@
 // writing thread), so it no longer depends on the files written before it. Format 4 stores a token stream as
 // separate streams of codes (lines among them) and of raw hashes by recency (0.133 index bytes per source
 // byte for token streams in format 3, 0.097 in format 4; see codec.ts encodeTokens), and leaves out the
-// units it can recompute (index windows) and the fixed width of per-file and per-unit numbers.
+// units it can recompute (index windows) and the fixed width of per-file and per-unit numbers, and stores the
+// packed sets' bucket sizes in unary.
 //   META         JSON {repo: RepoSummary, params}
 //   FILE_STRINGS deflated JSON {paths, languages, licenses (null = repo licence), hashes}
 //   FILE_NUMS    deflated (codec.ts encodeFileNums) varints units[F], tokenCount[F], sourceBytes[F],
@@ -46,9 +47,10 @@
 //                tables (core/tokenize.ts codeTable), which the workers' token streams index, one per
 //                language: a re-index carries unchanged files' streams over as they are, and their stored
 //                table merges with the grammar's (they agree at every index both use)
-//   POST_KEY_COUNTS, POST_KEY_LOW   the distinct band keys as a packed set (codec.ts encodeSet): deflated
-//                varints {count, bits b, 2^b bucket sizes} for the keys' top b bits (b ~ log2 count), and
-//                the keys' low 32 - b bits bit-packed (stored as is: random bits do not deflate)
+//   POST_KEY_COUNTS, POST_KEY_LOW   the distinct band keys as a packed set (codec.ts encodeSet, Elias-Fano):
+//                deflated {varint count, varint bits b = ceil(log2 count), the sizes of the 2^b buckets of the
+//                keys' top b bits in unary: count + 2^b bits}, and the keys' low 32 - b bits bit-packed (stored
+//                as they are: random bits). Format 3 had varint bucket sizes, 0.9 bits more per key
 //   POST_LISTS   deflated varints: per distinct key its number of units - 1, then per key the gaps - 1
 //                between its units (ascending, distinct)
 //   POST_FIRST   the first unit of each key's list, bit-packed in bitsFor(U - 1) bits
