@@ -253,6 +253,11 @@ describe('segment codecs', () => {
     assert.deepEqual(Array.from(back.units), [0, 7, 2, 1, 6]);
     assert.throws(() => decodePostings(p, 7, 100), Malformed);
     assert.throws(() => decodePostings(p, 8, 4), Malformed);
+    // 5 postings of 3 keys: lists end at the 2nd, 3rd and 5th
+    assert.deepEqual(Array.from(p.lengths), [0b10110]);
+    for (const lengths of [[0b10111], [0b10100], [0b10110, 0], [0b110110]]) {
+      assert.throws(() => decodePostings({ ...p, lengths: Uint8Array.from(lengths) }, 8, 100), Malformed, String(lengths));
+    }
     const empty = encodePostings(new Uint32Array(0), new Uint32Array(0), 0);
     assert.equal(decodePostings(empty, 0, 0).keys.length, 0);
   });

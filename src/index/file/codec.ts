@@ -215,12 +215,14 @@ export function decodeSet(counts: Uint8Array, low: Uint8Array): Uint32Array {
 
 /**
  * Posting lists of one segment: for each distinct key (a PackedSet), its units ascending and distinct.
- * `lists` (compressible) holds per key the list length - 1, then per key the gaps - 1 between its units;
+ * `lengths` marks the end of each key's list with a 1 bit among its entries' bits (len - 1 0s, then a 1;
+ * least significant first), `gaps` (compressible) holds per key the varint gaps - 1 between its units, and
  * `first` (packed) the first unit of each list in bitsFor(unitCount - 1) bits.
  */
 export interface PackedPostings {
   readonly keys: PackedSet;
-  readonly lists: Uint8Array;
+  readonly lengths: Uint8Array;
+  readonly gaps: Uint8Array;
   readonly first: Uint8Array;
 }
 
@@ -228,27 +230,28 @@ export interface PackedPostings {
 export function encodePostings(keys: Uint32Array, units: Uint32Array, unitCount: number): PackedPostings {
   const distinct = new Uint32Array(keys.length);
   const firsts = new Uint32Array(keys.length);
-  let d = 0;
-  const lengths = new ByteWriter();
+  const ends = new Uint8Array(Math.ceil(keys.length / 8));
+  let d = 0, entries = 0;
   const gaps = new ByteWriter();
-  let len = 0;
   for (let i = 0; i < keys.length; i++) {
     if (i === 0 || keys[i] !== keys[i - 1]) {
-      if (i > 0) lengths.varint(len - 1);
+      if (i > 0) ends[(entries - 1) >>> 3]! |= 1 << ((entries - 1) & 7);
       distinct[d] = keys[i]!;
       firsts[d++] = units[i]!;
-      len = 1;
+      entries++;
     } else if (units[i] !== units[i - 1]) {
       if (units[i]! < units[i - 1]!) throw new Error('encodePostings: units are not ascending within a key');
       gaps.varint(units[i]! - units[i - 1]! - 1);
-      len++;
+      entries++;
     }
   }
-  if (keys.length) lengths.varint(len - 1);
-  const lists = new Uint8Array(lengths.n + gaps.n);
-  lists.set(lengths.view(), 0);
-  lists.set(gaps.view(), lengths.n);
-  return { keys: encodeSet(distinct.subarray(0, d)), lists, first: packBits(firsts.subarray(0, d), bitsFor(unitCount - 1)) };
+  if (entries) ends[(entries - 1) >>> 3]! |= 1 << ((entries - 1) & 7);
+  return {
+    keys: encodeSet(distinct.subarray(0, d)),
+    lengths: ends.slice(0, Math.ceil(entries / 8)),
+    gaps: gaps.view().slice(),
+    first: packBits(firsts.subarray(0, d), bitsFor(unitCount - 1)),
+  };
 }
 
 /** The entries again: keys ascending (repeated per unit), units ascending within a key. */
@@ -256,24 +259,34 @@ export function decodePostings(p: PackedPostings, unitCount: number, maxEntries:
   const distinct = decodeSet(p.keys.counts, p.keys.low);
   const d = distinct.length;
   const first = unpackBits(p.first, d, bitsFor(unitCount - 1));
-  const r = new ByteReader(p.lists);
-  const lens = new Uint32Array(d);
-  let total = 0;
-  for (let i = 0; i < d; i++) {
-    lens[i] = r.varint() + 1;
-    total += lens[i]!;
+  // each list's end: the i-th 1 bit
+  const ends = new Uint32Array(d);
+  let k = 0;
+  for (let b = 0; b < p.lengths.length; b++) {
+    let byte = p.lengths[b]!;
+    while (byte !== 0) {
+      if (k === d) throw new Malformed('more lists than keys');
+      ends[k++] = 8 * b + 31 - Math.clz32(byte & -byte);
+      byte &= byte - 1;
+    }
   }
+  if (k !== d) throw new Malformed('fewer lists than keys');
+  const total = d ? ends[d - 1]! + 1 : 0;
+  if (p.lengths.length !== Math.ceil(total / 8)) throw new Malformed('list ends have the wrong length');
   if (total > maxEntries) throw new Malformed('more postings than units can have');
+  const r = new ByteReader(p.gaps);
   const keys = new Uint32Array(total);
   const units = new Uint32Array(total);
   let w = 0;
   for (let i = 0; i < d; i++) {
     let u = first[i]!;
-    for (let j = 0; j < lens[i]!; j++) {
-      if (j > 0) u += r.varint() + 1;
+    const end = ends[i]!;
+    for (;;) {
       if (u >= unitCount) throw new Malformed('a posting names a unit that does not exist');
       keys[w] = distinct[i]!;
-      units[w++] = u;
+      units[w] = u;
+      if (w++ === end) break;
+      u += r.varint() + 1;
     }
   }
   r.end();

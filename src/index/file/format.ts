@@ -51,8 +51,9 @@
 //                deflated {varint count, varint bits b = ceil(log2 count), the sizes of the 2^b buckets of the
 //                keys' top b bits in unary: count + 2^b bits}, and the keys' low 32 - b bits bit-packed (stored
 //                as they are: random bits). Format 3 had varint bucket sizes, 0.9 bits more per key
-//   POST_LISTS   deflated varints: per distinct key its number of units - 1, then per key the gaps - 1
-//                between its units (ascending, distinct)
+//   POST_LENGTHS deflated bits, one per posting (key, unit) in key order: 1 at the last unit of each key
+//   POST_LISTS   deflated varints: per key the gaps - 1 between its units (ascending, distinct). Format 3 had
+//                varint list lengths - 1 before them (0.5 bits more per posting)
 //   POST_FIRST   the first unit of each key's list, bit-packed in bitsFor(U - 1) bits
 //                Which band a key came from is not stored: IndexedFile.bandKeys are recomputed from the codes.
 //   SHINGLE_COUNTS, SHINGLE_LOW   the repository's distinct shingle hashes as a packed set (for document
@@ -91,7 +92,7 @@ export const Kind = {
   META: 16, FILE_STRINGS: 17, FILE_NUMS: 18, UNIT_KINDS: 19, UNIT_STARTS: 20, UNIT_LENGTHS: 21,
   // 26 was format 2's CODES
   BLOBS: 25, POST_KEY_COUNTS: 27, POST_KEY_LOW: 28, POST_LISTS: 29, POST_FIRST: 30,
-  SHINGLE_COUNTS: 31, SHINGLE_LOW: 32, CODE_TABLES: 33,
+  SHINGLE_COUNTS: 31, SHINGLE_LOW: 32, CODE_TABLES: 33, POST_LENGTHS: 34,
 } as const;
 
 const KIND_NAMES = new Map<number, string>(Object.entries(Kind).map(([name, kind]) => [kind, name]));

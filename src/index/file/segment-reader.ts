@@ -106,10 +106,11 @@ export class Segment {
     this.tables = this.decoded('code tables', () => decodeCodeTables(tables));
     for (let i = 0; i < f; i++) if (this.fileTable[i]! >= this.tables.length) bad(`file ${i} names a code table that does not exist`);
     if (!withPostings) return;
-    const [counts, low, lists, first] = [
-      await c.section(Kind.POST_KEY_COUNTS), await c.section(Kind.POST_KEY_LOW), await c.section(Kind.POST_LISTS), await c.section(Kind.POST_FIRST),
+    const [counts, low, lengths, gaps, first] = [
+      await c.section(Kind.POST_KEY_COUNTS), await c.section(Kind.POST_KEY_LOW), await c.section(Kind.POST_LENGTHS), await c.section(Kind.POST_LISTS),
+      await c.section(Kind.POST_FIRST),
     ];
-    this.packedPostings = this.decoded('band keys', () => decodePostings({ keys: { counts, low }, lists, first }, u, u * this.params.bands));
+    this.packedPostings = this.decoded('band keys', () => decodePostings({ keys: { counts, low }, lengths, gaps, first }, u, u * this.params.bands));
   }
 
   /** Each file's stored units, then its index windows when they were left out (FileNums.units). */

@@ -14,7 +14,7 @@ import { ContainerWriter } from './container';
 import { Kind, SEGMENT_MAGIC } from './format';
 import { crc32 } from './crc32';
 
-const SECTION_COUNT = 14;
+const SECTION_COUNT = 15;
 
 export class SegmentBuilder {
   private readonly w: ContainerWriter;
@@ -167,7 +167,8 @@ export class SegmentBuilder {
     const postings = encodePostings(keys, slots, this.unitCount);
     w.add(Kind.POST_KEY_COUNTS, postings.keys.counts, true);
     w.add(Kind.POST_KEY_LOW, postings.keys.low, false);
-    w.add(Kind.POST_LISTS, postings.lists, true);
+    w.add(Kind.POST_LENGTHS, postings.lengths, true);
+    w.add(Kind.POST_LISTS, postings.gaps, true);
     w.add(Kind.POST_FIRST, postings.first, false);
     w.finish();
     return summary;
