@@ -3,7 +3,9 @@
 // Indexes the corpus repositories with role "indexed" (bench/corpus/repos.json) into DIR (a temp directory
 // unless given; an existing DIR is reused as it is), then prints each segment section's total size and its
 // share per corpus byte (all source files MemoCheck would index, as bench/perf/engine.ts counts them), and
-// the median ns per token to read, check and decode every file's token stream (Segment.tokens).
+// the median ns per token to read, check and decode every file's token stream (Segment.tokens). It runs from
+// the TypeScript sources under tsx, which makes decoding slower than in the bundles users run: compare its
+// decode times only with its own, on the same machine and load.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
