@@ -102,18 +102,25 @@ export function fingerprintUnits(tokenCount: number, syntactic: readonly Unit[],
     seen.add(key);
     units.push(u);
   }
-  const w = params.windowSize;
-  if (tokenCount >= params.minUnitTokens) {
-    if (tokenCount <= w) units.push({ kind: 'window', start: 0, end: tokenCount });
-    else {
-      for (let s = 0; ; s += stride) {
-        const e = Math.min(s + w, tokenCount);
-        units.push({ kind: 'window', start: e - w, end: e });
-        if (e === tokenCount) break;
-      }
-    }
-  }
+  windows(tokenCount, params, stride, (start, end) => units.push({ kind: 'window', start, end }));
   return units;
+}
+
+/**
+ * The windows fingerprintUnits adds after the syntactic units, in order: none below minUnitTokens tokens, one
+ * over the whole stream up to windowSize, else windowSize tokens every `stride`, the last one ending at the end.
+ * They depend on the token count only, so the embedded index does not store them (index/file format 4).
+ */
+export function windows(tokenCount: number, params: Pick<FingerprintParams, 'windowSize' | 'minUnitTokens'>, stride: number,
+  f: (start: number, end: number) => void): void {
+  const w = params.windowSize;
+  if (tokenCount < params.minUnitTokens) return;
+  if (tokenCount <= w) { f(0, tokenCount); return; }
+  for (let s = 0; ; s += stride) {
+    const e = Math.min(s + w, tokenCount);
+    f(e - w, e);
+    if (e === tokenCount) break;
+  }
 }
 
 /** Shingles per block of unitBandKeys' block minima. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CodeIndex, Malformed, decodeCodeTables, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ByteReader, CodeIndex, Malformed, RECENT, UnitReader, UnitWriter, decodeCodeTables, decodeFileNums, encodeFileNums, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
 import { crc32 } from '../../src/index/file/crc32';
 import { encodeHeader, decodeHeader, DEFLATED, Kind } from '../../src/index/file/format';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
@@ -63,7 +64,7 @@ describe('container header', () => {
   test('golden bytes', () => {
     const h = encodeHeader('MCIX', [{ kind: 1, offset: 64, length: 10, crc: 0xdeadbeef }, { kind: 2 | DEFLATED, offset: 74, length: 0x1_0000_0002, crc: 7 }]);
     assert.equal(h.toString('hex'),
-      '4d434958' + '0300' + '0000' + '02000000' +
+      '4d434958' + '0400' + '0000' + '02000000' +
       '01000000' + '4000000000000000' + '0a00000000000000' + 'efbeadde' +
       '02000080' + '4a00000000000000' + '0200000001000000' + '07000000' +
       crc32(h.subarray(0, 60)).toString(16).padStart(8, '0').match(/../g)!.reverse().join(''));
@@ -77,7 +78,7 @@ describe('container header', () => {
     await store.init(PARAMS);
     const bytes = fs.readFileSync(path.join(store.dir, 'MANIFEST'));
     assert.equal(bytes.toString('base64'),
-      'TUNJWAMAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00ozVp7kXsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
+      'TUNJWAQAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00o6CGQwXsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
     assert.deepEqual(fs.readdirSync(store.dir), ['MANIFEST']);
   });
 });
@@ -124,14 +125,14 @@ describe('file store errors', () => {
     for (const name of ['seg-1.mcs', 'MANIFEST']) {
       const p = path.join(store.dir, name);
       const b = fs.readFileSync(p);
-      b.writeUInt16LE(4, 4);
+      b.writeUInt16LE(5, 4);
       b.writeUInt16LE(1, 6);
       fs.writeFileSync(p, b);
-      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 4\\.1\\); upgrade MemoCheck`));
+      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 5\\.1\\); upgrade MemoCheck`));
     }
   });
 
-  for (const major of [1, 2]) {
+  for (const major of [1, 2, 3]) {
     test(`an index of format ${major} is refused with the way out, not misread`, async () => {
       const store = await smallIndex();
       for (const name of ['seg-1.mcs', 'MANIFEST']) {
@@ -141,7 +142,7 @@ describe('file store errors', () => {
         assert.ok(!('need' in h));
         // an older header over the same sections, checksums intact: only the version tells it apart
         fs.writeFileSync(p, Buffer.concat([encodeHeader(name === 'MANIFEST' ? 'MCIX' : 'MCSG', h.sections, major, 0), b.subarray(h.bytes)]));
-        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format ${major}\\.0, this one reads 3\\.x\\); delete the index directory and re-create it with memocheck index`));
+        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format ${major}\\.0, this one reads 4\\.x\\); delete the index directory and re-create it with memocheck index`));
       }
       await expectUserError(store.putRepo(meta('x'), []), /MANIFEST was written by an older MemoCheck/);
     });
@@ -157,7 +158,7 @@ describe('file store errors', () => {
     const shift = 24;
     const sections = [...h.sections.map((s) => ({ ...s, offset: s.offset + shift })),
       { kind: 99, offset: b.length + shift, length: extra.length, crc: crc32(extra) }];
-    fs.writeFileSync(p, Buffer.concat([encodeHeader('MCIX', sections, 3, 4), b.subarray(h.bytes), extra]));
+    fs.writeFileSync(p, Buffer.concat([encodeHeader('MCIX', sections, 4, 4), b.subarray(h.bytes), extra]));
     await readAll(store);
   });
 
@@ -207,7 +208,7 @@ describe('file store errors', () => {
   });
 });
 
-describe('format 2 codecs', () => {
+describe('segment codecs', () => {
   const r = rng(99);
   const u32 = (): number => (r() * 4294967296) >>> 0;
 
@@ -221,19 +222,26 @@ describe('format 2 codecs', () => {
     assert.throws(() => unpackBits(new Uint8Array(3), 37, 1), Malformed);
   });
 
-  test('packed sets round-trip and store about log2(2^32 / n) + 2 bits per value', () => {
+  test('packed sets round-trip and store about log2(2^32 / n) + 2.5 bits per value', () => {
     for (const n of [0, 1, 2, 1000, 50_000]) {
       const set = Uint32Array.from(new Set(Array.from({ length: n }, u32))).sort();
       const p = encodeSet(set);
       assert.deepEqual(Array.from(decodeSet(p.counts, p.low)), Array.from(set));
-      if (n >= 1000) assert.ok((p.low.length * 8) / set.length <= 33 - Math.log2(set.length), `${n}: ${p.low.length} low bytes`);
+      if (n >= 1000) assert.ok(((p.low.length + p.counts.length) * 8) / set.length <= 35 - Math.log2(set.length), `${n}: ${p.low.length} + ${p.counts.length} bytes`);
     }
     const edge = Uint32Array.of(0, 1, 0x7fff_ffff, 0xffff_fffe, 0xffff_ffff);
     const p = encodeSet(edge);
     assert.deepEqual(Array.from(decodeSet(p.counts, p.low)), Array.from(edge));
-    // bucket sizes that overrun the count, or values that are not ascending, are malformed
-    assert.throws(() => decodeSet(Uint8Array.of(1, 1, 2, 0), packBits([0], 31)), Malformed);
-    assert.throws(() => decodeSet(Uint8Array.of(2, 0), packBits([5, 5], 32)), Malformed);
+    // bucket sizes in unary: n = 3, bits = 2 (ceil(log2 3)), values in buckets 0, 2, 2: 1 0 0 1 1 0 0
+    assert.deepEqual(Array.from(encodeSet(Uint32Array.of(7, 0x8000_0000, 0xbfff_ffff)).counts), [3, 2, 0b0011001]);
+    // a width other than ceil(log2 n), sizes of the wrong length, overrunning the count or with bits past their
+    // end, and values that are not ascending are malformed
+    const one = packBits([5], 32);
+    assert.deepEqual(Array.from(decodeSet(Uint8Array.of(1, 0, 0b01), one)), [5]);
+    for (const counts of [[1, 1, 0b001], [1, 0], [1, 0, 0b11], [1, 0, 0b101], [1, 0, 0b10]]) {
+      assert.throws(() => decodeSet(Uint8Array.from(counts), one), Malformed, String(counts));
+    }
+    assert.throws(() => decodeSet(Uint8Array.of(2, 1, 0b0011), packBits([5, 5], 31)), Malformed);
   });
 
   test('postings round-trip with repeated keys and units, and reject units out of range', () => {
@@ -245,6 +253,11 @@ describe('format 2 codecs', () => {
     assert.deepEqual(Array.from(back.units), [0, 7, 2, 1, 6]);
     assert.throws(() => decodePostings(p, 7, 100), Malformed);
     assert.throws(() => decodePostings(p, 8, 4), Malformed);
+    // 5 postings of 3 keys: lists end at the 2nd, 3rd and 5th
+    assert.deepEqual(Array.from(p.lengths), [0b10110]);
+    for (const lengths of [[0b10111], [0b10100], [0b10110, 0], [0b110110]]) {
+      assert.throws(() => decodePostings({ ...p, lengths: Uint8Array.from(lengths) }, 8, 100), Malformed, String(lengths));
+    }
     const empty = encodePostings(new Uint32Array(0), new Uint32Array(0), 0);
     assert.equal(decodePostings(empty, 0, 0).keys.length, 0);
   });
@@ -267,7 +280,7 @@ describe('format 2 codecs', () => {
   });
 
   test('token streams with many distinct pairs round-trip, through a CodeIndex as through a Map, file after file', () => {
-    // ~20,000 distinct (code, raw) pairs: the pair table grows several times; the next file starts empty
+    // ~20,000 distinct (code, raw) pairs: their number table grows several times; the next file starts empty
     const table = Uint32Array.from({ length: 300 }, (_, i) => (Math.imul(i + 1, 0x9e3779b1) >>> 0) | 1);
     const index = new CodeIndex(table);
     const map = new Map(Array.from(table, (c, i) => [c, i] as [number, number]));
@@ -296,8 +309,13 @@ describe('format 2 codecs', () => {
     const raw = Uint16Array.of(1, 0xbeef, 1, 3, 0xbeef);
     const bytes = encodeTokens(codes, raw, Uint32Array.of(0, 0, 1, 2, 2), vocab, { raws, used });
     assert.deepEqual(Array.from(used), [1, 0, 1, 0, 0, 0, 0, 0, 1]);
-    // 3 pairs: (33, 1) and (11, 3) with their raw hash, (99) without
-    assert.equal(bytes.length, 2 + (1 + 2) * 2 + 1 + 5 + 5);
+    // two new raw hashes, then the deflated streams: 99's raw hash is its constant one
+    assert.deepEqual(Array.from(bytes.subarray(0, 5)), [2, 1, 0, 3, 0]);
+    assert.deepEqual(Array.from(inflateRawSync(bytes.subarray(5))), [
+      5, 7, 0, // tokens, code stream bytes, line stream bytes
+      4, 10, 0, 4, 0, 2, 10, // codes at table index + 2: 33, 99, (next line) 33, (next line) 11, 99
+      0, 1, 0, // raw hashes of 33 (new), 33 (its latest) and 11 (new)
+    ]);
     const frozen = { raws, used: new Uint8Array(table.length) };
     assert.throws(() => encodeTokens(Uint32Array.of(12), Uint16Array.of(0), Uint32Array.of(0), vocab, frozen), /not in the code table/);
     assert.throws(() => encodeTokens(Uint32Array.of(99), Uint16Array.of(1), Uint32Array.of(0), vocab, frozen), /constant/);
@@ -309,6 +327,36 @@ describe('format 2 codecs', () => {
     assert.deepEqual(Array.from(back.raw), Array.from(raw));
     const other = encodeTokens(Uint32Array.of(22), Uint16Array.of(0), Uint32Array.of(0), vocab, frozen);
     assert.throws(() => decodeTokens(other, stored!, 1), Malformed);
+  });
+
+  test('file numbers and units round-trip; damage is malformed', () => {
+    const nums = {
+      units: Uint32Array.of(0, 7, 2 ** 32 - 1), tokenCount: Uint32Array.of(0, 300, 1), sourceBytes: Uint32Array.of(1, 2, 3),
+      blobLength: Uint32Array.of(9, 8, 7), codeTable: Uint32Array.of(0, 1, 2), blobCrc: Uint32Array.of(0, 0xdead_beef, 0xffff_ffff),
+    };
+    const bytes = encodeFileNums(nums);
+    assert.deepEqual(decodeFileNums(bytes, 3), nums);
+    assert.throws(() => decodeFileNums(bytes, 2), Malformed);
+    assert.throws(() => decodeFileNums(bytes.subarray(0, bytes.length - 1), 3), Malformed);
+
+    // two files: a function with a class around it (start deltas go back too), and starts at the ends of the u32 range
+    const w = new UnitWriter();
+    const units: [number, number, number][][] = [[[0, 10, 90], [1, 5, 200], [0, 0, 0]], [[1, 2 ** 32 - 2, 2 ** 32 - 1], [0, 3, 4]]];
+    for (const file of units) { w.file(); for (const [k, s, e] of file) w.add(k, s, e); }
+    const kinds = new Uint8Array(5), starts = new Uint32Array(5), lengths = new Uint32Array(5);
+    const read = (c: ReturnType<UnitWriter['columns']>, n: number[]) => {
+      const r = new UnitReader(c);
+      let at = 0;
+      for (const count of n) { r.file(); for (let j = 0; j < count; j++) r.next(kinds, starts, lengths, at++); }
+      r.end();
+    };
+    read(w.columns(), [3, 2]);
+    assert.deepEqual(Array.from(kinds), units.flat().map((u) => u[0]));
+    assert.deepEqual(Array.from(starts), units.flat().map((u) => u[1]));
+    assert.deepEqual(Array.from(lengths), units.flat().map((u) => u[2] - u[1]));
+    assert.throws(() => read(w.columns(), [3, 3]), Malformed, 'more units than stored');
+    assert.throws(() => read(w.columns(), [3, 1]), Malformed, 'units left over');
+    assert.throws(() => read({ ...w.columns(), lengths: w.columns().lengths.subarray(1) }, [3, 2]), Malformed, 'a length missing');
   });
 
   test('code tables round-trip sparse and full, with and without constant raw hashes; truncations are malformed', () => {
@@ -333,7 +381,7 @@ describe('format 2 codecs', () => {
     assert.throws(() => decodeCodeTables(Uint8Array.of(1, 3, 0x01, 0x02, 1, 2, 3, 4)), Malformed, 'a raw hash for an unused index');
   });
 
-  test('token streams with 1- to 3-byte pair indexes and 5-byte line deltas', () => {
+  test('token streams with escaped codes, many raw hashes and 5-byte line deltas', () => {
     const vocab = new Map<number, number>();
     const t = 40_000;
     const codes = Uint32Array.from({ length: t }, (_, i) => (i % 3 === 0 ? 7 : (i * 2654435761) >>> 0));
@@ -345,8 +393,58 @@ describe('format 2 codecs', () => {
     assert.deepEqual(Array.from(back.raw), Array.from(raw));
     assert.deepEqual(Array.from(back.lines), Array.from(lines));
     // a varint with a sixth byte, or a fifth byte above 0x0f, is malformed
+    assert.throws(() => new ByteReader(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x8f, 0x01)).varint(), Malformed);
+    assert.throws(() => new ByteReader(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x10)).varint(), Malformed);
+  });
+
+  test('raw hashes: the latest RECENT of a code by recency, older ones by their number, new ones in order', () => {
+    const table = Uint32Array.of(5, 6);
+    const vocab = new Map(Array.from(table, (c, i) => [c, i] as [number, number]));
+    // code 5 uses raw hashes 100..109, then 100 (out of its ring of 8), 109 twice, 107; code 6 has a ring of its own
+    const seq: [code: number, raw: number][] = [...Array.from({ length: 10 }, (_, i) => [5, 100 + i] as [number, number]),
+      [5, 100], [5, 109], [5, 109], [5, 107], [6, 109], [6, 109]];
+    const codes = Uint32Array.from(seq, ([c]) => c), raw = Uint16Array.from(seq, ([, r]) => r);
+    const bytes = encodeTokens(codes, raw, new Uint32Array(seq.length), vocab);
+    const freshCount = 11;
+    assert.equal(bytes[0], freshCount);
+    const body = inflateRawSync(bytes.subarray(1 + 2 * freshCount));
+    assert.deepEqual(Array.from(body.subarray(3 + seq.length)), [
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // ten new
+      1 + RECENT + 0, // 100: not among the latest 8 (102..109), the code's first distinct raw hash
+      2, // 109: second latest (100 came after it)
+      1, // 109 again: the latest (and not pushed again)
+      5, // 107: fifth latest in the ring of uses (109, 100, 109, 108, 107)
+      0, 1, // code 6: new, then its latest
+    ]);
+    const back = decodeTokens(bytes, table, seq.length);
+    assert.deepEqual(Array.from(back.raw), Array.from(raw));
+  });
+
+  test('damaged token streams are malformed', () => {
     const table = Uint32Array.of(1);
-    assert.throws(() => decodeTokens(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x8f, 0x01), table, 1), Malformed);
-    assert.throws(() => decodeTokens(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x10), table, 1), Malformed);
+    /** a stored stream: the new raw hashes, then the deflated body */
+    const stream = (fresh: number[], body: number[]) => {
+      const head = Uint8Array.from([fresh.length, ...fresh.flatMap((r) => [r & 0xff, r >> 8])]);
+      return new Uint8Array([...head, ...deflateRawSync(Uint8Array.from(body))]);
+    };
+    assert.deepEqual(Array.from(decodeTokens(stream([9], [1, 1, 0, 2, 0]), table, 1).raw), [9], 'the well-formed one');
+    const bad: [string, Uint8Array][] = [
+      ['no body', Uint8Array.of(0)],
+      ['not deflated', Uint8Array.of(0, 0xff, 0xff, 0xff)],
+      ['new raw hashes past the end', Uint8Array.of(3, 1, 2)],
+      ['wrong token count', stream([9], [2, 1, 0, 2, 0])],
+      ['code stream past the end', stream([9], [1, 5, 0, 2, 0])],
+      ['code stream ends early', stream([9, 9], [2, 1, 0, 2, 0, 0])],
+      ['code outside the table', stream([9], [1, 1, 0, 3, 0])],
+      ['code stream with trailing bytes', stream([9], [1, 2, 0, 2, 0, 0])],
+      ['line stream ends early', stream([9], [1, 2, 0, 1, 2, 0])],
+      ['line stream with trailing bytes', stream([9], [1, 1, 1, 2, 0, 0])],
+      ['a recent raw hash not yet used', stream([9], [1, 1, 0, 2, 1])],
+      ['a distinct raw hash not yet used', stream([9], [1, 1, 0, 2, 1 + RECENT])],
+      ['more new raw hashes used than stored', stream([], [1, 1, 0, 2, 0])],
+      ['a new raw hash left over', stream([9, 8], [1, 1, 0, 2, 0])],
+      ['raw stream with trailing bytes', stream([9], [1, 1, 0, 2, 0, 0])],
+    ];
+    for (const [what, bytes] of bad) assert.throws(() => decodeTokens(bytes, table, 1), Malformed, what);
   });
 });

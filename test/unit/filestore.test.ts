@@ -8,6 +8,9 @@ import { fileShingles } from '../../src/core/fingerprint';
 import { decodeStored } from '../../src/index/file/blob';
 import type { CarriedFile, IndexedFile, IndexReader } from '../../src/index/store';
 import { MergedPostings } from '../../src/index/file/postings';
+import { Segment } from '../../src/index/file/segment-reader';
+import { Kind } from '../../src/index/file/format';
+import { windows } from '../../src/core/minhash';
 import { PARAMS, fingerprinted, meta, rng, synthRepo, sharedKey } from '../integration/filestore/synthetic';
 
 const tmpdirs: string[] = [];
@@ -54,6 +57,27 @@ describe('file store round trip', () => {
   before(async () => {
     store = await newStore();
     files = [...synthRepo(1, { files: 300, fileLicense: 'GPL-2.0-only' })].map((f) => fingerprinted(f));
+    // files whose units end with their index windows (which a segment does not store), and three that only look so
+    const withUnits = (f: IndexedFile, path: string, units: [kind: number, start: number, end: number][]): IndexedFile => fingerprinted({
+      ...f, path, unitKinds: Uint8Array.from(units, (u) => u[0]), unitStarts: Uint32Array.from(units, (u) => u[1]), unitEnds: Uint32Array.from(units, (u) => u[2]),
+    });
+    const indexWindows = (t: number): [number, number, number][] => {
+      const out: [number, number, number][] = [];
+      windows(t, PARAMS, PARAMS.indexStride, (start, end) => out.push([2, start, end]));
+      return out;
+    };
+    const big = files.find((f) => f.codes.length > 300)!;
+    const small = { ...big, codes: big.codes.slice(0, 35), raw: big.raw.slice(0, 35), lines: big.lines.slice(0, 35) };
+    const fn: [number, number, number] = [0, 5, 200];
+    files.push(
+      withUnits(big, 'windows/after-a-function.c', [fn, ...indexWindows(big.codes.length)]),
+      withUnits(big, 'windows/only.c', indexWindows(big.codes.length)),
+      withUnits(small, 'windows/whole-file.c', indexWindows(small.codes.length)),
+      withUnits(big, 'windows/one-missing.c', indexWindows(big.codes.length).slice(1)),
+      withUnits(big, 'windows/then-a-function.c', [...indexWindows(big.codes.length), fn]),
+      withUnits(big, 'windows/a-class.c', indexWindows(big.codes.length).map(([, s, e], i) => [i === 2 ? 1 : 2, s, e])),
+    );
+    assert.equal(indexWindows(small.codes.length).length, 1);
     // an empty file and a file without units are legal
     files.push({ ...files[0]!, path: 'empty.c', codes: new Uint32Array(0), raw: new Uint16Array(0), lines: new Uint32Array(0),
       unitKinds: new Uint8Array(0), unitStarts: new Uint32Array(0), unitEnds: new Uint32Array(0), bandKeys: new Uint32Array(0), shingles: new Uint32Array(0) });
@@ -63,6 +87,22 @@ describe('file store round trip', () => {
     assert.equal(summary.tokens, files.reduce((a, f) => a + f.codes.length, 0));
     assert.equal(summary.sourceBytes, files.reduce((a, f) => a + f.sourceBytes, 0));
     reader = await store.openReader();
+    // the segment leaves out a file's index windows when its units end with exactly those
+    const seg = await Segment.open(store.dir, 'seg-1.mcs', false);
+    try {
+      const implied = (f: IndexedFile): number => {
+        const w = indexWindows(f.codes.length), u = f.unitKinds.length;
+        const same = w.length > 0 && w.length <= u && w.every(([k, s, e], j) => f.unitKinds[u - w.length + j] === k && f.unitStarts[u - w.length + j] === s && f.unitEnds[u - w.length + j] === e);
+        return same ? w.length : 0;
+      };
+      assert.deepEqual(files.filter((f) => f.path.startsWith('windows/') && implied(f) > 0).map((f) => f.path),
+        ['windows/after-a-function.c', 'windows/only.c', 'windows/whole-file.c']);
+      const stored = files.reduce((a, f) => a + f.unitKinds.length - implied(f), 0);
+      assert.ok(stored < summary.units, `${stored} of ${summary.units} units stored`);
+      assert.equal((await (seg as unknown as { c: { section(k: number): Promise<Buffer> } }).c.section(Kind.UNIT_KINDS)).length, stored);
+    } finally {
+      await seg.close();
+    }
   });
   after(async () => { await reader.close(); await store.close(); });
 
@@ -116,7 +156,7 @@ describe('file store round trip', () => {
 
   test('info reports repos, counts, version and bytes', async () => {
     const info = await store.info();
-    assert.equal(info.formatVersion, '3.0');
+    assert.equal(info.formatVersion, '4.0');
     assert.deepEqual(info.params, PARAMS);
     assert.equal(info.repos.length, 1);
     assert.equal(info.repos[0]!.name, 'alpha');

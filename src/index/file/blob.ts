@@ -1,12 +1,10 @@
-// Token streams encoded where they are made: a worker thread that tokenized a file also encodes, deflates
-// and checksums its token stream for the segment (format 3), against the grammar's frozen code table
+// Token streams encoded where they are made: a worker thread that tokenized a file also encodes (deflating)
+// and checksums its token stream for the segment (format 3 on), against the grammar's frozen code table
 // (core/tokenize.ts codeTable), so the thread writing the segment only appends the bytes. The way back,
 // checked: a reader decodes a stored stream, and so does a worker for a file a re-index carries over.
-import { deflateRawSync } from 'node:zlib';
 import type { CodeTable } from '../../core/tokenize';
 import type { TokenBlob } from '../store';
 import { CodeIndex, Malformed, decodeTokens, encodeTokens, type StoredTable } from './codec';
-import { BLOB_DEFLATE_LEVEL, inflate } from './container';
 import { crc32 } from './crc32';
 import { errors } from './format';
 
@@ -25,27 +23,24 @@ function indexOf(table: Uint32Array): CodeIndex {
 /** The stored (deflated) token stream of a file; undefined when a token does not fit the table. */
 export function encodeBlob(codes: Uint32Array, raw: Uint16Array, lines: Uint32Array, table: CodeTable): TokenBlob | undefined {
   const used = new Uint8Array(table.codes.length);
-  let bytes: Uint8Array;
+  let stored: Uint8Array; // in an ArrayBuffer of its own (not Node's buffer pool), so it can be transferred
   try {
-    bytes = encodeTokens(codes, raw, lines, indexOf(table.codes), { raws: table.raws, used });
+    stored = encodeTokens(codes, raw, lines, indexOf(table.codes), { raws: table.raws, used });
   } catch {
     return undefined; // the segment writer encodes it against its own table
   }
-  // a copy in an ArrayBuffer of its own: zlib's result may share Node's buffer pool, which cannot be transferred
-  const stored = new Uint8Array(deflateRawSync(bytes, { level: BLOB_DEFLATE_LEVEL }));
   return { tokens: codes.length, stored, crc: crc32(stored), table, used };
 }
 
 /**
- * A stored token stream checked against its CRC, inflated and decoded; damage is a one-line "corrupted"
+ * A stored token stream checked against its CRC and decoded; damage is a one-line "corrupted"
  * UserError naming the segment `file` and `what` was read. `used` as in decodeTokens.
  */
 export function decodeStored(stored: Uint8Array, crc: number, table: StoredTable, tokens: number, file: string, what: string,
   used?: Uint8Array): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
   if (crc32(stored) !== crc) throw errors.corrupted(file, `${what}: checksum mismatch`);
-  const bytes = inflate(stored, file, what);
   try {
-    return decodeTokens(bytes, table, tokens, used);
+    return decodeTokens(stored, table, tokens, used);
   } catch (e) {
     if (e instanceof Malformed) throw errors.corrupted(file, `${what}: ${e.message}`);
     throw e;

@@ -1,6 +1,7 @@
 // Compact encodings of the segment format (see format.ts): LEB128 varints, fixed-width bit packing, sorted sets of
 // u32 as bucket counts + low bits, posting lists and token streams. Decoders check every bound and throw
 // `Malformed`; the segment reader turns it into a "corrupted" error naming the file and the section.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { GrowU8 } from './arrays';
 
 export class Malformed extends Error {}
@@ -19,6 +20,10 @@ export class ByteWriter extends GrowU8 {
     }
     this.a[this.n++] = v;
   }
+  byte(v: number): void {
+    if (this.n === this.a.length) this.reserve(1);
+    this.a[this.n++] = v;
+  }
   u16(v: number): void {
     if (this.n + 2 > this.a.length) this.reserve(2);
     this.a[this.n++] = v & 0xff;
@@ -28,9 +33,9 @@ export class ByteWriter extends GrowU8 {
 
 export class ByteReader {
   p = 0;
-  constructor(private readonly b: Uint8Array) {}
+  constructor(readonly bytes: Uint8Array) {}
   varint(): number {
-    const b = this.b;
+    const b = this.bytes;
     const x = b[this.p];
     if (x !== undefined && x < 0x80) { // most varints are one byte
       this.p++;
@@ -51,13 +56,13 @@ export class ByteReader {
   }
 
   u16(): number {
-    if (this.p + 2 > this.b.length) throw new Malformed('ends inside a number');
-    const v = this.b[this.p]! | (this.b[this.p + 1]! << 8);
+    if (this.p + 2 > this.bytes.length) throw new Malformed('ends inside a number');
+    const v = this.bytes[this.p]! | (this.bytes[this.p + 1]! << 8);
     this.p += 2;
     return v;
   }
   get done(): boolean {
-    return this.p === this.b.length;
+    return this.p === this.bytes.length;
   }
   end(): void {
     if (!this.done) throw new Malformed('has trailing bytes');
@@ -142,36 +147,41 @@ export function unpackBits(bytes: Uint8Array, count: number, width: number, out 
 }
 
 /**
- * A sorted set of distinct u32 values: bucket b holds the values whose top `bits` bits are b; the varints
- * give each bucket's size, the packed array each value's low 32 - bits bits. About log2(2^32 / n) + 2 bits
- * per value, against 32 for the values themselves.
+ * A sorted set of distinct u32 values (Elias-Fano): bucket b holds the values whose top `bits` bits are b
+ * (bits = ceil(log2 count)); `counts` gives each bucket's size in unary, `low` each value's low 32 - bits
+ * bits. About log2(2^32 / n) + 2.5 bits per value, against 32 for the values themselves.
  */
 export interface PackedSet {
-  /** varint count, varint bits, then 2^bits varint bucket sizes: compressible */
+  /** varint count, varint bits, then per bucket its size in 1 bits and a 0 bit (least significant first) */
   readonly counts: Uint8Array;
-  /** the low bits, packed: incompressible */
+  /** the low bits, packed */
   readonly low: Uint8Array;
 }
 
+const setBits = (n: number): number => Math.min(24, Math.ceil(Math.log2(Math.max(1, n))));
+
 export function encodeSet(sorted: Uint32Array): PackedSet {
   const n = sorted.length;
-  const bits = Math.min(24, Math.max(0, Math.round(Math.log2(Math.max(1, n)))));
+  const bits = setBits(n);
   const w = new ByteWriter();
   w.varint(n);
   w.varint(bits);
   const shift = 32 - bits;
-  // one pass: check the order, count the buckets, keep the low bits
-  const buckets = new Uint32Array(2 ** bits);
+  const buckets = 2 ** bits;
+  const head = w.n;
+  w.reserve(Math.ceil((n + buckets) / 8));
+  w.n += Math.ceil((n + buckets) / 8);
+  const unary = w.a.subarray(head, w.n).fill(0);
+  // one pass: check the order, set a 1 per value after the 0s of the buckets before, keep the low bits
   const lowMask = bits === 0 ? 0xffff_ffff : 2 ** shift - 1;
   const low = new Uint32Array(n);
   for (let j = 0; j < n; j++) {
     const v = sorted[j]!;
     if (j > 0 && v <= sorted[j - 1]!) throw new Error('encodeSet: values are not distinct and ascending');
-    if (bits > 0) buckets[v >>> shift]!++;
+    const at = j + (bits > 0 ? v >>> shift : 0);
+    unary[at >>> 3]! |= 1 << (at & 7);
     low[j] = v & lowMask;
   }
-  if (bits === 0) buckets[0] = n;
-  for (let b = 0; b < buckets.length; b++) w.varint(buckets[b]!);
   return { counts: w.view().slice(), low: packBits(low, shift) };
 }
 
@@ -179,40 +189,40 @@ export function decodeSet(counts: Uint8Array, low: Uint8Array): Uint32Array {
   const r = new ByteReader(counts);
   const n = r.varint();
   const bits = r.varint();
-  if (bits > 24) throw new Malformed('bad bucket width');
+  if (bits !== setBits(n)) throw new Malformed('bad bucket width');
   const shift = 32 - bits;
+  const buckets = 2 ** bits, total = n + buckets;
+  if (counts.length - r.p !== Math.ceil(total / 8)) throw new Malformed('bucket sizes have the wrong length');
   const out = unpackBits(low, n, shift);
-  const buckets = 2 ** bits;
   const step = bits === 0 ? 0 : 2 ** shift;
-  let i = 0;
-  for (let b = 0; b < buckets; b++) {
-    const c = r.varint();
-    if (c === 0) continue;
-    const end = i + c;
-    if (end > n) throw new Malformed('bucket sizes exceed the count');
-    const hi = b * step;
-    let prev = -1;
-    for (let j = i; j < end; j++) {
-      const v = hi + out[j]!;
+  const unary = counts.subarray(r.p);
+  // the j-th 1 bit, at bit i, is a value of bucket i - j (the 0s before it); a byte at a time, 1 bits by ctz
+  let j = 0, prev = -1;
+  for (let k = 0; k < unary.length; k++) {
+    let byte = unary[k]!;
+    while (byte !== 0) {
+      const i = 8 * k + 31 - Math.clz32(byte & -byte);
+      if (j === n || i - j >= buckets) throw new Malformed('bucket sizes exceed the count');
+      const v = (i - j) * step + out[j]!;
       if (v <= prev) throw new Malformed('values are not ascending');
-      out[j] = v;
-      prev = v;
+      out[j++] = prev = v;
+      byte &= byte - 1;
     }
-    i = end;
   }
-  if (i !== n) throw new Malformed('bucket sizes do not add up');
-  r.end();
+  if (j !== n) throw new Malformed('bucket sizes do not add up');
   return out;
 }
 
 /**
  * Posting lists of one segment: for each distinct key (a PackedSet), its units ascending and distinct.
- * `lists` (compressible) holds per key the list length - 1, then per key the gaps - 1 between its units;
+ * `lengths` marks the end of each key's list with a 1 bit among its entries' bits (len - 1 0s, then a 1;
+ * least significant first), `gaps` (compressible) holds per key the varint gaps - 1 between its units, and
  * `first` (packed) the first unit of each list in bitsFor(unitCount - 1) bits.
  */
 export interface PackedPostings {
   readonly keys: PackedSet;
-  readonly lists: Uint8Array;
+  readonly lengths: Uint8Array;
+  readonly gaps: Uint8Array;
   readonly first: Uint8Array;
 }
 
@@ -220,27 +230,28 @@ export interface PackedPostings {
 export function encodePostings(keys: Uint32Array, units: Uint32Array, unitCount: number): PackedPostings {
   const distinct = new Uint32Array(keys.length);
   const firsts = new Uint32Array(keys.length);
-  let d = 0;
-  const lengths = new ByteWriter();
+  const ends = new Uint8Array(Math.ceil(keys.length / 8));
+  let d = 0, entries = 0;
   const gaps = new ByteWriter();
-  let len = 0;
   for (let i = 0; i < keys.length; i++) {
     if (i === 0 || keys[i] !== keys[i - 1]) {
-      if (i > 0) lengths.varint(len - 1);
+      if (i > 0) ends[(entries - 1) >>> 3]! |= 1 << ((entries - 1) & 7);
       distinct[d] = keys[i]!;
       firsts[d++] = units[i]!;
-      len = 1;
+      entries++;
     } else if (units[i] !== units[i - 1]) {
       if (units[i]! < units[i - 1]!) throw new Error('encodePostings: units are not ascending within a key');
       gaps.varint(units[i]! - units[i - 1]! - 1);
-      len++;
+      entries++;
     }
   }
-  if (keys.length) lengths.varint(len - 1);
-  const lists = new Uint8Array(lengths.n + gaps.n);
-  lists.set(lengths.view(), 0);
-  lists.set(gaps.view(), lengths.n);
-  return { keys: encodeSet(distinct.subarray(0, d)), lists, first: packBits(firsts.subarray(0, d), bitsFor(unitCount - 1)) };
+  if (entries) ends[(entries - 1) >>> 3]! |= 1 << ((entries - 1) & 7);
+  return {
+    keys: encodeSet(distinct.subarray(0, d)),
+    lengths: ends.slice(0, Math.ceil(entries / 8)),
+    gaps: gaps.view().slice(),
+    first: packBits(firsts.subarray(0, d), bitsFor(unitCount - 1)),
+  };
 }
 
 /** The entries again: keys ascending (repeated per unit), units ascending within a key. */
@@ -248,24 +259,34 @@ export function decodePostings(p: PackedPostings, unitCount: number, maxEntries:
   const distinct = decodeSet(p.keys.counts, p.keys.low);
   const d = distinct.length;
   const first = unpackBits(p.first, d, bitsFor(unitCount - 1));
-  const r = new ByteReader(p.lists);
-  const lens = new Uint32Array(d);
-  let total = 0;
-  for (let i = 0; i < d; i++) {
-    lens[i] = r.varint() + 1;
-    total += lens[i]!;
+  // each list's end: the i-th 1 bit
+  const ends = new Uint32Array(d);
+  let k = 0;
+  for (let b = 0; b < p.lengths.length; b++) {
+    let byte = p.lengths[b]!;
+    while (byte !== 0) {
+      if (k === d) throw new Malformed('more lists than keys');
+      ends[k++] = 8 * b + 31 - Math.clz32(byte & -byte);
+      byte &= byte - 1;
+    }
   }
+  if (k !== d) throw new Malformed('fewer lists than keys');
+  const total = d ? ends[d - 1]! + 1 : 0;
+  if (p.lengths.length !== Math.ceil(total / 8)) throw new Malformed('list ends have the wrong length');
   if (total > maxEntries) throw new Malformed('more postings than units can have');
+  const r = new ByteReader(p.gaps);
   const keys = new Uint32Array(total);
   const units = new Uint32Array(total);
   let w = 0;
   for (let i = 0; i < d; i++) {
     let u = first[i]!;
-    for (let j = 0; j < lens[i]!; j++) {
-      if (j > 0) u += r.varint() + 1;
+    const end = ends[i]!;
+    for (;;) {
       if (u >= unitCount) throw new Malformed('a posting names a unit that does not exist');
       keys[w] = distinct[i]!;
-      units[w++] = u;
+      units[w] = u;
+      if (w++ === end) break;
+      u += r.varint() + 1;
     }
   }
   r.end();
@@ -273,10 +294,136 @@ export function decodePostings(p: PackedPostings, unitCount: number, maxEntries:
 }
 
 /**
- * A file's token stream: codes as indexes into a code table (the file's table in CODE_TABLES), (code, raw)
- * pairs as a per-file dictionary in order of first use, the tokens as dictionary indexes and lines as deltas.
- *   varint T, varint P, P x (varint table index, u16 raw unless the table has the code's constant raw),
- *   T x varint pair index, T x varint line delta
+ * A segment's per-file numbers (FILE_NUMS, format 4): varint columns of F values each (units, tokenCount,
+ * sourceBytes, blobLength, codeTable), then blobCrc as F x u32 little-endian (random bits).
+ */
+export interface FileNums {
+  /** per file its stored units * 2, + 1 when the index windows follow them unstored (UnitColumns) */
+  readonly units: Uint32Array;
+  readonly tokenCount: Uint32Array;
+  readonly sourceBytes: Uint32Array;
+  readonly blobLength: Uint32Array;
+  readonly codeTable: Uint32Array;
+  readonly blobCrc: Uint32Array;
+}
+
+const NUM_COLUMNS = ['units', 'tokenCount', 'sourceBytes', 'blobLength', 'codeTable'] as const;
+
+export function encodeFileNums(n: FileNums): Uint8Array {
+  const w = new ByteWriter();
+  for (const c of NUM_COLUMNS) for (const v of n[c]) w.varint(v);
+  for (const v of n.blobCrc) { w.u16(v & 0xffff); w.u16(v >>> 16); }
+  return w.view().slice();
+}
+
+export function decodeFileNums(bytes: Uint8Array, fileCount: number): FileNums {
+  const r = new ByteReader(bytes);
+  const cols = NUM_COLUMNS.map(() => {
+    const a = new Uint32Array(fileCount);
+    for (let i = 0; i < fileCount; i++) a[i] = r.varint();
+    return a;
+  });
+  const blobCrc = new Uint32Array(fileCount);
+  for (let i = 0; i < fileCount; i++) blobCrc[i] = (r.u16() | (r.u16() << 16)) >>> 0;
+  r.end();
+  const [units, tokenCount, sourceBytes, blobLength, codeTable] = cols as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  return { units, tokenCount, sourceBytes, blobLength, codeTable, blobCrc };
+}
+
+/**
+ * The stored units of a segment (format 4: a file's index windows are not stored when they follow its other
+ * units, FileNums.units): UNIT_KINDS u8 per unit, UNIT_STARTS varint per unit its start - the previous
+ * stored unit's start in the file (mod 2^32, zigzag; the first from 0), UNIT_LENGTHS varint per unit end - start.
+ */
+export interface UnitColumns {
+  readonly kinds: Uint8Array;
+  readonly starts: Uint8Array;
+  readonly lengths: Uint8Array;
+}
+
+/** Units of one file after another (UnitColumns); `file()` starts the next file. */
+export class UnitWriter {
+  private readonly kinds = new GrowU8();
+  private readonly starts = new ByteWriter();
+  private readonly lengths = new ByteWriter();
+  private prev = 0;
+  count = 0;
+
+  file(): void {
+    this.prev = 0;
+  }
+
+  add(kind: number, start: number, end: number): void {
+    this.kinds.pushAll([kind]);
+    const d = (start - this.prev) | 0; // mod 2^32, as a signed 32-bit delta
+    this.starts.varint((d << 1) ^ (d >> 31));
+    this.lengths.varint(end - start);
+    this.prev = start;
+    this.count++;
+  }
+
+  columns(): UnitColumns {
+    return { kinds: this.kinds.view(), starts: this.starts.view(), lengths: this.lengths.view() };
+  }
+}
+
+/** Reads UnitColumns back, file by file as UnitWriter wrote them. */
+export class UnitReader {
+  private readonly starts: ByteReader;
+  private readonly lengths: ByteReader;
+  private prev = 0;
+  private i = 0;
+
+  constructor(private readonly c: UnitColumns) {
+    this.starts = new ByteReader(c.starts);
+    this.lengths = new ByteReader(c.lengths);
+  }
+
+  file(): void {
+    this.prev = 0;
+  }
+
+  /** the next unit into `out` at `at` (kind, start, length) */
+  next(kinds: Uint8Array, starts: Uint32Array, lengths: Uint32Array, at: number): void {
+    if (this.i >= this.c.kinds.length) throw new Malformed('names more units than it stores');
+    kinds[at] = this.c.kinds[this.i++]!;
+    const z = this.starts.varint();
+    const start = (this.prev + ((z >>> 1) ^ -(z & 1))) >>> 0;
+    starts[at] = start;
+    lengths[at] = this.lengths.varint();
+    this.prev = start;
+  }
+
+  end(): void {
+    if (this.i !== this.c.kinds.length) throw new Malformed('stores units no file has');
+    this.starts.end();
+    this.lengths.end();
+  }
+}
+
+/** zlib level of token streams: they are small (a few kB), and 6 makes them ~7% smaller than 1 in about the same time */
+export const TOKENS_DEFLATE_LEVEL = 6;
+/** how many recently used raw hashes a token stream keeps per code (see encodeTokens) */
+export const RECENT = 8;
+/** the first code symbol: symbols 0 and 1 say that the next token starts on a later line */
+const CODE_BASE = 2;
+/** a code symbol of 255 is followed by a varint: the table index - (255 - CODE_BASE) */
+const CODE_ESCAPE = 255;
+
+/**
+ * A file's token stream as stored (format 4): codes as indexes into a code table (the file's table in
+ * CODE_TABLES), each raw hash either implied by its code (the table's constant raw), or one of the code's
+ * RECENT most recently used raw hashes, or one it used before, or new; lines as symbols among the codes.
+ *   varint N, N x u16 the new raw hashes in order of first use (not deflated: random bits), then raw
+ *   deflate of: varint T, varint n1, varint n4, the code stream (n1 bytes), the line stream (n4 bytes) and
+ *   the raw stream (the rest).
+ *   code stream: per token, 0 (one line on) or 1 (2 + the next line stream varint lines on) any number of
+ *   times, then the table index + 2 as a byte when < 255, else 255 and a varint of the index - 253
+ *   raw stream: per token whose code has no constant raw, a varint: 0 = the next new raw hash; 1..RECENT =
+ *   the code's most recent raw hashes (1 the latest); RECENT + 1 + i = the i-th distinct raw hash of the code
+ *   in order of first use. The used raw hash becomes the code's latest.
+ * The separate streams deflate ~30% better than (code, raw) pair numbers with line deltas (format 3): the
+ * code stream repeats like the code's syntax, the raw stream is mostly small ranks (identifiers recur).
  * `vocab` maps codes to table indexes; a code it lacks is appended (a table grown in order of first use),
  * or, with a frozen table (`frozen` given), throws, as does a raw hash other than the code's constant one.
  * `frozen.used` gets a 1 at each table index used.
@@ -284,46 +431,55 @@ export function decodePostings(p: PackedPostings, unitCount: number, maxEntries:
 export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32Array, vocab: Map<number, number> | CodeIndex,
   frozen?: { raws: Int32Array; used: Uint8Array }): Uint8Array {
   const t = codes.length;
-  const pairs = PairTable.shared();
-  const dict = new ByteWriter();
-  const stream = new ByteWriter();
-  let lastCode = -1, lastV = 0;
+  const st = EncodeState.shared();
+  const codeStream = new ByteWriter(), lineStream = new ByteWriter(), rawStream = new ByteWriter(), fresh = new ByteWriter();
+  let lastCode = -1, lastV = 0, prevLine = 0, freshCount = 0;
   for (let i = 0; i < t; i++) {
+    const d = (lines[i]! - prevLine) >>> 0;
+    prevLine = lines[i]!;
+    if (d === 1) codeStream.byte(0);
+    else if (d > 1) { codeStream.byte(1); lineStream.varint(d - 2); }
     const code = codes[i]!;
-    let v: number | undefined = lastV;
+    let v = lastV;
     if (code !== lastCode) {
-      v = vocab.get(code);
-      if (v === undefined) {
+      const x = vocab.get(code);
+      if (x === undefined) {
         if (frozen || !(vocab instanceof Map)) throw new Error(`token code ${code} is not in the code table`);
         v = vocab.size;
         vocab.set(code, v);
-      }
+      } else v = x;
       lastCode = code;
       lastV = v;
     }
-    const key = v * 65536 + raw[i]!;
-    let p = pairs.get(key);
-    if (p < 0) {
-      p = pairs.add(key);
-      dict.varint(v);
-      if (!frozen) dict.u16(raw[i]!);
-      else {
-        const rc = frozen.raws[v]!;
-        if (rc < 0) dict.u16(raw[i]!);
-        else if (rc !== raw[i]) throw new Error(`token code ${codes[i]} has a raw hash other than its constant one`);
-        frozen.used[v] = 1;
+    if (v < CODE_ESCAPE - CODE_BASE) codeStream.byte(v + CODE_BASE);
+    else { codeStream.byte(CODE_ESCAPE); codeStream.varint(v - (CODE_ESCAPE - CODE_BASE)); }
+    const r = raw[i]!;
+    if (frozen) {
+      frozen.used[v] = 1;
+      const rc = frozen.raws[v]!;
+      if (rc >= 0) {
+        if (rc !== r) throw new Error(`token code ${code} has a raw hash other than its constant one`);
+        continue;
       }
     }
-    stream.varint(p);
+    const rank = st.use(v, r);
+    if (rank === 0) { fresh.u16(r); freshCount++; }
+    rawStream.varint(rank);
   }
-  for (let i = 0; i < t; i++) stream.varint(lines[i]! - (i ? lines[i - 1]! : 0));
+  const body = new ByteWriter();
+  body.varint(t);
+  body.varint(codeStream.n);
+  body.varint(lineStream.n);
+  body.pushAll(codeStream.view());
+  body.pushAll(lineStream.view());
+  body.pushAll(rawStream.view());
+  const deflated = deflateRawSync(body.view(), { level: TOKENS_DEFLATE_LEVEL });
   const head = new ByteWriter();
-  head.varint(t);
-  head.varint(pairs.size);
-  const out = new Uint8Array(head.n + dict.n + stream.n);
+  head.varint(freshCount);
+  const out = new Uint8Array(head.n + fresh.n + deflated.length);
   out.set(head.view(), 0);
-  out.set(dict.view(), head.n);
-  out.set(stream.view(), head.n + dict.n);
+  out.set(fresh.view(), head.n);
+  out.set(deflated, head.n + fresh.n);
   return out;
 }
 
@@ -363,37 +519,114 @@ export class CodeIndex {
 }
 
 /**
- * A file's (code index, raw) pairs -> pair number, in order of first use: open addressing on typed arrays,
- * one table per thread reused from file to file (a stamp marks the current file's slots).
+ * The encoder's raw hash state, in typed arrays indexed by table index and reused from file to file (a stamp
+ * marks the codes the current file has used): per code a ring of its RECENT latest raw hashes (Recent), and
+ * the number of distinct raw hashes it has used; per (code, raw hash) its number among the code's distinct ones.
  */
-class PairTable {
-  private static instance: PairTable | undefined;
-  private keys = new Int32Array(1 << 12);
+class EncodeState {
+  private static instance: EncodeState | undefined;
+  private readonly numbers = new KeyTable();
+  private ring = new Recent(64);
+  private distinct = new Uint32Array(64);
+  private stamps = new Uint32Array(64);
+  private stamp = 0;
+
+  static shared(): EncodeState {
+    const s = (EncodeState.instance ??= new EncodeState());
+    if (++s.stamp === 0xffff_ffff) { s.stamps.fill(0); s.stamp = 1; }
+    s.numbers.clear();
+    return s;
+  }
+
+  /**
+   * Code `v` uses raw hash `r`: returns 0 when it is new, 1 + j when it is the code's j-th latest (0: the
+   * latest), else 1 + RECENT + its number among the code's distinct raw hashes. Decoders mirror this (decodeTokens).
+   */
+  use(v: number, r: number): number {
+    if (v >= this.stamps.length) this.grow(v + 1);
+    const ring = this.ring;
+    if (this.stamps[v] !== this.stamp) {
+      this.stamps[v] = this.stamp;
+      ring.fill[v] = 0;
+      this.distinct[v] = 0;
+    }
+    const j = ring.find(v, r);
+    if (j === 0) return 1;
+    ring.push(v, r);
+    if (j > 0) return 1 + j;
+    const key = v * 65536 + r;
+    const n = this.numbers.get(key);
+    if (n >= 0) return 1 + RECENT + n;
+    this.numbers.add(key, this.distinct[v]!++);
+    return 0;
+  }
+
+  private grow(n: number): void {
+    let cap = this.stamps.length;
+    while (cap < n) cap *= 2;
+    this.ring = this.ring.grown(cap);
+    const distinct = new Uint32Array(cap); distinct.set(this.distinct); this.distinct = distinct;
+    const stamps = new Uint32Array(cap); stamps.set(this.stamps); this.stamps = stamps;
+  }
+}
+
+/**
+ * Per code, its RECENT latest raw hashes in a ring: slot `head` holds the latest, head - 1 the one before
+ * (mod RECENT), `fill` of them are set. A raw hash used again right after itself is not pushed again, so the
+ * ring holds more distinct ones; each operation is O(1) when decoding (find is O(RECENT) when encoding).
+ */
+class Recent {
+  readonly raws: Uint16Array;
+  readonly head: Uint8Array;
+  readonly fill: Uint8Array;
+
+  constructor(codes: number) {
+    this.raws = new Uint16Array(codes * RECENT);
+    this.head = new Uint8Array(codes);
+    this.fill = new Uint8Array(codes);
+  }
+
+  /** j where `r` is code `v`'s j-th latest, or -1 */
+  find(v: number, r: number): number {
+    const base = v * RECENT, h = this.head[v]!, n = this.fill[v]!;
+    for (let j = 0; j < n; j++) if (this.raws[base + ((h - j) & (RECENT - 1))] === r) return j;
+    return -1;
+  }
+
+  push(v: number, r: number): void {
+    const h = (this.head[v]! + 1) & (RECENT - 1);
+    this.head[v] = h;
+    this.raws[v * RECENT + h] = r;
+    if (this.fill[v]! < RECENT) this.fill[v]!++;
+  }
+
+  grown(codes: number): Recent {
+    const g = new Recent(codes);
+    g.raws.set(this.raws);
+    g.head.set(this.head);
+    g.fill.set(this.fill);
+    return g;
+  }
+}
+
+/** key (< 2^31 * 2) -> value, by open addressing on typed arrays; cleared in O(1) by a stamp. */
+class KeyTable {
+  private keys = new Float64Array(1 << 12);
   private vals = new Int32Array(1 << 12);
   private stamps = new Uint32Array(1 << 12);
   private shift = 32 - 12;
   private stamp = 0;
   private list: number[] = [];
 
-  get size(): number {
-    return this.list.length;
-  }
-
-  static shared(): PairTable {
-    const t = (PairTable.instance ??= new PairTable());
-    t.start();
-    return t;
-  }
-
-  private start(): void {
+  clear(): void {
     this.list.length = 0;
     if (++this.stamp === 0xffff_ffff) { this.stamps.fill(0); this.stamp = 1; }
   }
 
-  /** the pair number of `key` (< 2^31), or -1 */
+  /** the value of `key`, or -1 */
   get(key: number): number {
     const mask = this.keys.length - 1;
-    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    let h = Math.imul(key | 0, 0x9e3779b1) >>> this.shift;
     for (;;) {
       if (this.stamps[h] !== this.stamp) return -1;
       if (this.keys[h] === key) return this.vals[h]!;
@@ -401,92 +634,149 @@ class PairTable {
     }
   }
 
-  /** adds a key not in the table; returns its pair number */
-  add(key: number): number {
-    const p = this.list.length;
-    this.list.push(key);
-    if (2 * this.list.length > this.keys.length) this.grow();
-    else this.put(key, p);
-    return p;
+  /** adds a key not in the table */
+  add(key: number, value: number): void {
+    this.list.push(key, value);
+    if (this.list.length > this.keys.length) this.grow();
+    else this.put(key, value);
   }
 
-  private put(key: number, p: number): void {
+  private put(key: number, value: number): void {
     const mask = this.keys.length - 1;
-    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    let h = Math.imul(key | 0, 0x9e3779b1) >>> this.shift;
     while (this.stamps[h] === this.stamp) h = (h + 1) & mask;
     this.keys[h] = key;
-    this.vals[h] = p;
+    this.vals[h] = value;
     this.stamps[h] = this.stamp;
   }
 
   private grow(): void {
     const n = this.keys.length * 2;
-    this.keys = new Int32Array(n);
+    this.keys = new Float64Array(n);
     this.vals = new Int32Array(n);
     this.stamps = new Uint32Array(n);
     this.shift--;
     this.stamp = 1;
-    this.list.forEach((key, p) => this.put(key, p));
+    for (let i = 0; i < this.list.length; i += 2) this.put(this.list[i]!, this.list[i + 1]!);
   }
 }
 
-/** the dictionary of the file being decoded (decoding is synchronous, so one scratch pair serves all) */
-let scratchCode = new Uint32Array(1024);
-let scratchRaw = new Uint16Array(1024);
+/** kindsOf: an index the table does not hold */
+const INVALID = -2;
+const kindsCache = new WeakMap<object, Int32Array>();
+
+/** per table index its constant raw hash, -1 (none: the stream names them) or INVALID, made once per table */
+function kindsOf(table: Uint32Array | StoredTable): Int32Array {
+  let k = kindsCache.get(table);
+  if (!k) {
+    if (table instanceof Uint32Array) k = new Int32Array(table.length).fill(-1);
+    else {
+      k = table.raws ? Int32Array.from(table.raws) : new Int32Array(table.codes.length).fill(-1);
+      if (table.valid) for (let i = 0; i < k.length; i++) if (!table.valid[i]) k[i] = INVALID;
+    }
+    kindsCache.set(table, k);
+  }
+  return k;
+}
+
+/** the decoder's per-code raw hash state (as EncodeState's, reset per file), reused from file to file */
+let recent = new Recent(512);
+let distinct = new Uint32Array(512);
+const firsts: number[][] = [];
 
 /**
- * Decodes a token stream into one buffer (codes, lines: u32; raw: u16), so a file costs one allocation.
- * `table` may be sparse (`valid`) and have constant raw hashes (`raws`), see StoredTable. `used`, when
- * given, gets a 1 at each table index the stream uses (what encodeTokens marks in `frozen.used`).
+ * Decodes a stored token stream (encodeTokens) into one buffer (codes, lines: u32; raw: u16), so a file costs
+ * one allocation. `table` may be sparse (`valid`) and have constant raw hashes (`raws`), see StoredTable.
+ * `used`, when given, gets a 1 at each table index the stream uses (what encodeTokens marks in `frozen.used`).
  */
-export function decodeTokens(bytes: Uint8Array, table: Uint32Array | StoredTable, tokenCount: number, used?: Uint8Array): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
+export function decodeTokens(stored: Uint8Array, table: Uint32Array | StoredTable, tokenCount: number, used?: Uint8Array): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
   const vocab = table instanceof Uint32Array ? table : table.codes;
-  const valid = table instanceof Uint32Array ? undefined : table.valid;
-  const raws = table instanceof Uint32Array ? undefined : table.raws;
-  const r = new ByteReader(bytes);
+  const kinds = kindsOf(table);
+  const prefix = new ByteReader(stored);
+  const freshCount = prefix.varint();
+  const freshStart = prefix.p;
+  if (freshCount > (stored.length - freshStart) / 2) throw new Malformed('ends inside its new raw hashes');
+  let body: Uint8Array;
+  try {
+    body = inflateRawSync(stored.subarray(freshStart + 2 * freshCount));
+  } catch {
+    throw new Malformed('does not decompress');
+  }
+  const r = new ByteReader(body);
   const t = r.varint();
   if (t !== tokenCount) throw new Malformed('has the wrong token count');
-  const p = r.varint();
-  if (p > t) throw new Malformed('has more pairs than tokens');
-  if (scratchCode.length < p) {
-    scratchCode = new Uint32Array(2 * p);
-    scratchRaw = new Uint16Array(2 * p);
+  const n1 = r.varint(), n4 = r.varint();
+  if (n1 > body.length - r.p || n4 > body.length - r.p - n1) throw new Malformed('streams exceed its length');
+  const end1 = r.p + n1;
+  const lineReader = new ByteReader(body.subarray(end1, end1 + n4));
+  const rawReader = new ByteReader(body.subarray(end1 + n4));
+  const rawBytes = rawReader.bytes;
+  const rawEnd = rawBytes.length;
+  const n = vocab.length;
+  if (distinct.length < n) {
+    recent = new Recent(2 * n);
+    distinct = new Uint32Array(2 * n);
   }
-  const pCode = scratchCode;
-  const pRaw = scratchRaw;
-  for (let i = 0; i < p; i++) {
-    const v = r.varint();
-    if (v >= vocab.length || (valid && !valid[v])) throw new Malformed('names a code outside the code table');
-    if (used) used[v] = 1;
-    pCode[i] = vocab[v]!;
-    pRaw[i] = raws && raws[v]! >= 0 ? raws[v]! : r.u16();
-  }
+  const ring = recent.raws, heads = recent.head, fill = recent.fill, dist = distinct, lists = firsts;
+  fill.fill(0, 0, n);
+  dist.fill(0, 0, n);
   const buf = new ArrayBuffer(10 * t);
   const codes = new Uint32Array(buf, 0, t);
   const lines = new Uint32Array(buf, 4 * t, t);
   const raw = new Uint16Array(buf, 8 * t, t);
-  // the hot loops of file(): one-byte varints inline on a local position, longer ones through the reader
-  const n = bytes.length;
-  let pos = r.p;
+  // the hot loop of file(): one-byte symbols and ranks inline on local positions, longer ones through the readers
+  let p = r.p, q = 0, line = 0, fresh = 0;
   for (let i = 0; i < t; i++) {
-    let x = pos < n ? bytes[pos]! : 0x80;
-    if (x < 0x80) pos++;
-    else if (pos + 1 < n && bytes[pos + 1]! < 0x80) { x = (x & 0x7f) | (bytes[pos + 1]! << 7); pos += 2; }
-    else { r.p = pos; x = r.varint(); pos = r.p; }
-    if (x >= p) throw new Malformed('names a pair outside the dictionary');
-    codes[i] = pCode[x]!;
-    raw[i] = pRaw[x]!;
-  }
-  let line = 0;
-  for (let i = 0; i < t; i++) {
-    let x = pos < n ? bytes[pos]! : 0x80;
-    if (x < 0x80) pos++;
-    else { r.p = pos; x = r.varint(); pos = r.p; }
-    line = (line + x) >>> 0;
+    let s = p < end1 ? body[p++]! : -1;
+    while (s < CODE_BASE) {
+      if (s < 0) throw new Malformed('ends inside its code stream');
+      line = (line + (s === 0 ? 1 : 2 + lineReader.varint())) >>> 0;
+      s = p < end1 ? body[p++]! : -1;
+    }
+    let v = s - CODE_BASE;
+    if (s === CODE_ESCAPE) {
+      r.p = p;
+      v = r.varint() + (CODE_ESCAPE - CODE_BASE);
+      p = r.p;
+      if (p > end1) throw new Malformed('ends inside its code stream');
+    }
+    const rc = v < n ? kinds[v]! : INVALID;
+    if (rc === INVALID) throw new Malformed('names a code outside the code table');
+    if (used) used[v] = 1;
+    codes[i] = vocab[v]!;
     lines[i] = line;
+    if (rc >= 0) { raw[i] = rc; continue; }
+    let rank = q < rawEnd ? rawBytes[q]! : 0x80;
+    if (rank < 0x80) q++;
+    else { rawReader.p = q; rank = rawReader.varint(); q = rawReader.p; }
+    // EncodeState.use backwards
+    const base = v * RECENT;
+    let x: number;
+    if (rank === 0) {
+      if (fresh >= freshCount) throw new Malformed('uses more new raw hashes than it has');
+      const at = freshStart + 2 * fresh++;
+      x = stored[at]! | (stored[at + 1]! << 8);
+      (lists[v] ??= [])[dist[v]!++] = x; // overwrites what an earlier file left
+    } else if (rank <= RECENT) {
+      if (rank > fill[v]!) throw new Malformed('names a raw hash its code has not used');
+      x = ring[base + ((heads[v]! - rank + 1) & (RECENT - 1))]!;
+      raw[i] = x;
+      if (rank === 1) continue;
+    } else {
+      if (rank - 1 - RECENT >= dist[v]!) throw new Malformed('names a raw hash its code has not used');
+      x = lists[v]![rank - 1 - RECENT]!;
+    }
+    const h = (heads[v]! + 1) & (RECENT - 1);
+    heads[v] = h;
+    ring[base + h] = x;
+    if (fill[v]! < RECENT) fill[v]!++;
+    raw[i] = x;
   }
-  r.p = pos;
-  r.end();
+  rawReader.p = q;
+  if (p !== end1) throw new Malformed('has trailing bytes in its code stream');
+  lineReader.end();
+  rawReader.end();
+  if (fresh !== freshCount) throw new Malformed('has unused new raw hashes');
   return { codes, raw, lines };
 }
 

@@ -9,8 +9,6 @@ import { fsyncDir, readAt, readAtSync, writeAll } from './io';
 
 /** zlib level for sections: 6 costs ~3x the time of 1 for a few percent on our number streams. */
 export const DEFLATE_LEVEL = 1;
-/** token streams are small (a few kB): level 6 makes them ~7% smaller than level 1 in about the same time */
-export const BLOB_DEFLATE_LEVEL = 6;
 
 export const deflate = (bytes: Uint8Array): Buffer => deflateRawSync(bytes, { level: DEFLATE_LEVEL });
 

@@ -26,32 +26,43 @@
 // the band of every posting: 0.84 index bytes per source byte on the benchmark corpus, format 2 0.42).
 // Format 3 lets the worker threads encode the token streams (index/file/blob.ts): a stream indexes a code
 // table of its own (format 2: the one CODES vocabulary of the segment, grown in order of first use by the
-// writing thread), so it no longer depends on the files written before it.
+// writing thread), so it no longer depends on the files written before it. Format 4 stores a token stream as
+// separate streams of codes (lines among them) and of raw hashes by recency (0.133 index bytes per source
+// byte for token streams in format 3, 0.097 in format 4; see codec.ts encodeTokens), and leaves out the
+// units it can recompute (index windows) and the fixed width of per-file and per-unit numbers, and stores the
+// packed sets' bucket sizes in unary.
 //   META         JSON {repo: RepoSummary, params}
 //   FILE_STRINGS deflated JSON {paths, languages, licenses (null = repo licence), hashes}
-//   FILE_NUMS    deflated u32[6F+1]: unitStart[F+1] (first unit of each file, cumulative), tokenCount[F],
-//                sourceBytes[F], blobLength[F], blobCrc[F], codeTable[F] (index in CODE_TABLES); blob
-//                offsets are the prefix sums of blobLength
-//   UNIT_KINDS   deflated u8[U] (codes of core/fingerprint.ts UNIT_KINDS)
-//   UNIT_STARTS  deflated u32[U] start token; UNIT_LENGTHS deflated u32[U] = end - start
+//   FILE_NUMS    deflated (codec.ts encodeFileNums) varints units[F], tokenCount[F], sourceBytes[F],
+//                blobLength[F], codeTable[F] (index in CODE_TABLES), then u32 blobCrc[F]. units = the
+//                file's stored units * 2, + 1 when its index windows (core/minhash.ts windows: they depend
+//                on the token count only) follow them and are not stored. A file's units are its stored
+//                ones, then those windows; unit ids count both. Blob offsets are the prefix sums of blobLength
+//   UNIT_KINDS   deflated u8 per stored unit (codes of core/fingerprint.ts UNIT_KINDS)
+//   UNIT_STARTS  deflated varints: per stored unit its start token - the previous stored unit's in the file
+//                (mod 2^32, zigzag); UNIT_LENGTHS deflated varints end - start (codec.ts UnitWriter)
 //   CODE_TABLES  deflated code tables (codec.ts encodeCodeTables), each stored sparsely: length n, a bit
 //                mask of the indexes in use, their codes as u32. Table 0 is grown in order of first use by
 //                the writing thread (files handed to the store as codes); the others are grammars' frozen
 //                tables (core/tokenize.ts codeTable), which the workers' token streams index, one per
 //                language: a re-index carries unchanged files' streams over as they are, and their stored
 //                table merges with the grammar's (they agree at every index both use)
-//   POST_KEY_COUNTS, POST_KEY_LOW   the distinct band keys as a packed set (codec.ts encodeSet): deflated
-//                varints {count, bits b, 2^b bucket sizes} for the keys' top b bits (b ~ log2 count), and
-//                the keys' low 32 - b bits bit-packed (stored as is: random bits do not deflate)
-//   POST_LISTS   deflated varints: per distinct key its number of units - 1, then per key the gaps - 1
-//                between its units (ascending, distinct)
+//   POST_KEY_COUNTS, POST_KEY_LOW   the distinct band keys as a packed set (codec.ts encodeSet, Elias-Fano):
+//                deflated {varint count, varint bits b = ceil(log2 count), the sizes of the 2^b buckets of the
+//                keys' top b bits in unary: count + 2^b bits}, and the keys' low 32 - b bits bit-packed (stored
+//                as they are: random bits). Format 3 had varint bucket sizes, 0.9 bits more per key
+//   POST_LENGTHS deflated bits, one per posting (key, unit) in key order: 1 at the last unit of each key
+//   POST_LISTS   deflated varints: per key the gaps - 1 between its units (ascending, distinct). Format 3 had
+//                varint list lengths - 1 before them (0.5 bits more per posting)
 //   POST_FIRST   the first unit of each key's list, bit-packed in bitsFor(U - 1) bits
 //                Which band a key came from is not stored: IndexedFile.bandKeys are recomputed from the codes.
 //   SHINGLE_COUNTS, SHINGLE_LOW   the repository's distinct shingle hashes as a packed set (for document
 //                frequencies)
-//   BLOBS        per file one raw-deflated blob (own CRC in FILE_NUMS, read on demand), codec.ts encodeTokens:
-//                varint T, varint P, P x (varint index in the file's code table, u16 raw), T x varint pair,
-//                T x varint line delta
+//   BLOBS        per file one token stream (own CRC in FILE_NUMS, read on demand), codec.ts encodeTokens:
+//                varint N, N x u16 new raw hashes, then raw deflate of {varint T, varint n1, varint n4, code
+//                stream (per token: line steps, then its index in the file's code table), line stream (varints
+//                of line steps > 1), raw stream (per token without a constant raw hash: a varint rank among
+//                the code's recent or distinct raw hashes, or 0 = the next new one)}
 //
 // Unit and file ids handed to callers are global within one reader's snapshot: segments are numbered in
 // manifest order, and id = unitBase[segment] + localUnit (likewise fileBase for files), where the bases are
@@ -64,7 +75,7 @@ import { crc32 } from './crc32';
 
 export const MANIFEST_MAGIC = 'MCIX';
 export const SEGMENT_MAGIC = 'MCSG';
-export const FORMAT_MAJOR = 3;
+export const FORMAT_MAJOR = 4;
 export const FORMAT_MINOR = 0;
 export const MANIFEST_NAME = 'MANIFEST';
 export const LOCK_NAME = 'LOCK';
@@ -81,7 +92,7 @@ export const Kind = {
   META: 16, FILE_STRINGS: 17, FILE_NUMS: 18, UNIT_KINDS: 19, UNIT_STARTS: 20, UNIT_LENGTHS: 21,
   // 26 was format 2's CODES
   BLOBS: 25, POST_KEY_COUNTS: 27, POST_KEY_LOW: 28, POST_LISTS: 29, POST_FIRST: 30,
-  SHINGLE_COUNTS: 31, SHINGLE_LOW: 32, CODE_TABLES: 33,
+  SHINGLE_COUNTS: 31, SHINGLE_LOW: 32, CODE_TABLES: 33, POST_LENGTHS: 34,
 } as const;
 
 const KIND_NAMES = new Map<number, string>(Object.entries(Kind).map(([name, kind]) => [kind, name]));

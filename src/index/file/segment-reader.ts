@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import type { CarriedFile, PreviousFile, PreviousFiles, RepoSummary, StoredTokens } from '../store';
 import { decodeStored } from './blob';
-import { Malformed, decodeCodeTables, decodePostings, decodeSet, type StoredTable } from './codec';
+import { UNIT_KINDS } from '../../core/fingerprint';
+import { windows } from '../../core/minhash';
+import { Malformed, UnitReader, decodeCodeTables, decodeFileNums, decodePostings, decodeSet, type StoredTable } from './codec';
 import { ContainerReader } from './container';
-import { Kind, SEGMENT_MAGIC, errors, u32From } from './format';
+import { Kind, SEGMENT_MAGIC, errors } from './format';
 import { checkParams } from './manifest';
 import type { SegmentPostings } from './postings';
 
@@ -88,32 +90,56 @@ export class Segment {
     this.params = checkParams(meta!.params, file);
     const f = this.strings?.paths?.length;
     if (typeof f !== 'number') bad('file table is malformed');
-    const nums = u32From(await c.section(Kind.FILE_NUMS), file, 'FILE_NUMS');
-    if (nums.length !== 6 * f + 1) bad('file table has the wrong size');
-    this.fileUnitStart = nums.subarray(0, f + 1);
-    this.tokenCount = nums.subarray(f + 1, 2 * f + 1);
-    this.sourceBytes = nums.subarray(2 * f + 1, 3 * f + 1);
-    this.blobLength = nums.subarray(3 * f + 1, 4 * f + 1);
-    this.blobCrc = nums.subarray(4 * f + 1, 5 * f + 1);
-    this.fileTable = nums.subarray(5 * f + 1, 6 * f + 1);
+    const numBytes = await c.section(Kind.FILE_NUMS);
+    const nums = this.decoded('file table', () => decodeFileNums(numBytes, f));
+    ({ tokenCount: this.tokenCount, sourceBytes: this.sourceBytes, blobLength: this.blobLength, blobCrc: this.blobCrc } = nums);
+    this.fileTable = nums.codeTable;
     this.blobOffset = new Float64Array(f + 1);
     for (let i = 0; i < f; i++) this.blobOffset[i + 1] = this.blobOffset[i]! + this.blobLength[i]!;
     const blobs = c.entry(Kind.BLOBS);
     if (!blobs || blobs.length !== this.blobOffset[f]) bad('section BLOBS has the wrong size');
 
-    this.unitKinds = await c.section(Kind.UNIT_KINDS);
-    const u = this.unitKinds.length;
-    this.unitStarts = u32From(await c.section(Kind.UNIT_STARTS), file, 'UNIT_STARTS');
-    this.unitLengths = u32From(await c.section(Kind.UNIT_LENGTHS), file, 'UNIT_LENGTHS');
-    if (this.unitStarts.length !== u || this.unitLengths.length !== u || this.fileUnitStart[f] !== u) bad('unit tables differ in size');
+    const columns = { kinds: await c.section(Kind.UNIT_KINDS), starts: await c.section(Kind.UNIT_STARTS), lengths: await c.section(Kind.UNIT_LENGTHS) };
+    this.decoded('unit table', () => this.units(nums.units, new UnitReader(columns)));
+    const u = this.unitCount;
     const tables = await c.section(Kind.CODE_TABLES);
     this.tables = this.decoded('code tables', () => decodeCodeTables(tables));
     for (let i = 0; i < f; i++) if (this.fileTable[i]! >= this.tables.length) bad(`file ${i} names a code table that does not exist`);
     if (!withPostings) return;
-    const [counts, low, lists, first] = [
-      await c.section(Kind.POST_KEY_COUNTS), await c.section(Kind.POST_KEY_LOW), await c.section(Kind.POST_LISTS), await c.section(Kind.POST_FIRST),
+    const [counts, low, lengths, gaps, first] = [
+      await c.section(Kind.POST_KEY_COUNTS), await c.section(Kind.POST_KEY_LOW), await c.section(Kind.POST_LENGTHS), await c.section(Kind.POST_LISTS),
+      await c.section(Kind.POST_FIRST),
     ];
-    this.packedPostings = this.decoded('band keys', () => decodePostings({ keys: { counts, low }, lists, first }, u, u * this.params.bands));
+    this.packedPostings = this.decoded('band keys', () => decodePostings({ keys: { counts, low }, lengths, gaps, first }, u, u * this.params.bands));
+  }
+
+  /** Each file's stored units, then its index windows when they were left out (FileNums.units). */
+  private units(fileUnits: Uint32Array, r: UnitReader): void {
+    const f = fileUnits.length, stride = this.params.indexStride;
+    this.fileUnitStart = new Uint32Array(f + 1);
+    let total = 0;
+    for (let i = 0; i < f; i++) {
+      total += fileUnits[i]! >>> 1;
+      if (fileUnits[i]! & 1) windows(this.tokenCount[i]!, this.params, stride, () => total++);
+      if (total > 0xffff_ffff) throw new Malformed('more units than a segment can have');
+    }
+    this.unitKinds = new Uint8Array(total);
+    this.unitStarts = new Uint32Array(total);
+    this.unitLengths = new Uint32Array(total);
+    let at = 0;
+    for (let i = 0; i < f; i++) {
+      r.file();
+      for (let j = fileUnits[i]! >>> 1; j > 0; j--) r.next(this.unitKinds, this.unitStarts, this.unitLengths, at++);
+      if (fileUnits[i]! & 1) {
+        windows(this.tokenCount[i]!, this.params, stride, (start, end) => {
+          this.unitKinds[at] = WINDOW;
+          this.unitStarts[at] = start;
+          this.unitLengths[at++] = end - start;
+        });
+      }
+      this.fileUnitStart[i + 1] = at;
+    }
+    r.end();
   }
 
   /** Runs a decoder; malformed input becomes a "corrupted" error naming what was read. */
@@ -251,3 +277,6 @@ export class Segment {
     return this.c.close();
   }
 }
+
+const WINDOW = UNIT_KINDS.indexOf('window');
+

@@ -3,17 +3,18 @@
 // workers, or carried over as stored by a re-index); records given as codes (store tests, benchmarks) are
 // encoded here. What stays in memory is numbers in typed arrays (units, band keys, shingles) plus one
 // path/hash string per file.
-import { deflateRawSync } from 'node:zlib';
 import type { CodeTable } from '../../core/tokenize';
+import { UNIT_KINDS } from '../../core/fingerprint';
+import { windows } from '../../core/minhash';
 import type { FingerprintParams } from '../../core/types';
 import type { IndexedFile, RepoMeta, RepoSummary } from '../store';
-import { GrowU32, GrowU8, sortPostings, sortUnique } from './arrays';
-import { encodeCodeTables, encodePostings, encodeSet, encodeTokens } from './codec';
-import { BLOB_DEFLATE_LEVEL, ContainerWriter } from './container';
-import { Kind, SEGMENT_MAGIC, leBytes } from './format';
+import { GrowU32, sortPostings, sortUnique } from './arrays';
+import { UnitWriter, encodeCodeTables, encodeFileNums, encodePostings, encodeSet, encodeTokens } from './codec';
+import { ContainerWriter } from './container';
+import { Kind, SEGMENT_MAGIC } from './format';
 import { crc32 } from './crc32';
 
-const SECTION_COUNT = 14;
+const SECTION_COUNT = 15;
 
 export class SegmentBuilder {
   private readonly w: ContainerWriter;
@@ -22,7 +23,8 @@ export class SegmentBuilder {
   private readonly licenses: (string | null)[] = [];
   private readonly hashes: string[] = [];
   private readonly seen = new Set<string>();
-  private readonly unitStart = new GrowU32();
+  /** per file FileNums.units: its stored units * 2 + 1 when its index windows follow them, not stored */
+  private readonly fileUnits = new GrowU32();
   private readonly tokenCount = new GrowU32();
   /** each file's code table: 0 (`vocab`) or 1 + an index into `blobTables` */
   private readonly fileTable = new GrowU32();
@@ -36,9 +38,9 @@ export class SegmentBuilder {
   private readonly sourceBytes = new GrowU32();
   private readonly blobLength = new GrowU32();
   private readonly blobCrc = new GrowU32();
-  private readonly unitKinds = new GrowU8();
-  private readonly unitStarts = new GrowU32();
-  private readonly unitLengths = new GrowU32();
+  private readonly units = new UnitWriter();
+  /** all units, stored or not */
+  private unitCount = 0;
   private readonly bandKeys = new GrowU32();
   private shingles = new GrowU32();
   /** size of the shingle buffer after its last sort + dedupe; compact again when it doubles */
@@ -49,7 +51,6 @@ export class SegmentBuilder {
   constructor(readonly tmp: string, private readonly params: FingerprintParams) {
     this.w = new ContainerWriter(tmp, SEGMENT_MAGIC, SECTION_COUNT);
     this.w.beginStream(Kind.BLOBS);
-    this.unitStart.push(0);
   }
 
   add(f: IndexedFile): void {
@@ -62,7 +63,7 @@ export class SegmentBuilder {
       ({ stored, crc } = f.tokenBlob);
       this.fileTable.push(this.useTable(f.language, f.tokenBlob.table, f.tokenBlob.used));
     } else {
-      stored = deflateRawSync(encodeTokens(f.codes, f.raw, f.lines, this.vocab), { level: BLOB_DEFLATE_LEVEL });
+      stored = encodeTokens(f.codes, f.raw, f.lines, this.vocab);
       crc = crc32(stored);
       this.fileTable.push(0);
     }
@@ -75,18 +76,34 @@ export class SegmentBuilder {
     this.sourceBytes.push(Math.min(f.sourceBytes, 0xffff_ffff));
     this.blobLength.push(stored.length);
     this.blobCrc.push(crc);
-    this.unitKinds.pushAll(f.unitKinds);
-    this.unitStarts.pushAll(f.unitStarts);
-    const lengths = new Uint32Array(f.unitStarts.length);
-    for (let i = 0; i < lengths.length; i++) lengths[i] = f.unitEnds[i]! - f.unitStarts[i]!;
-    this.unitLengths.pushAll(lengths);
-    this.unitStart.push(this.unitStarts.n);
+    const u = f.unitKinds.length;
+    const kept = u - this.implied(f, t);
+    this.units.file();
+    for (let i = 0; i < kept; i++) this.units.add(f.unitKinds[i]!, f.unitStarts[i]!, f.unitEnds[i]!);
+    this.fileUnits.push(2 * kept + (kept < u ? 1 : 0));
+    this.unitCount += u;
     this.bandKeys.pushAll(f.bandKeys);
     this.shingles.pushAll(f.shingles);
     if (this.shingles.n > 2 * this.shinglesCompacted + (1 << 20)) this.compactShingles();
     this.tokens += t;
     this.bytes += f.sourceBytes;
     if (this.bandKeys.n >= 0xffff_ffff) throw new Error('repository too large for one segment (2^32 band entries)');
+  }
+
+  /**
+   * How many of the file's last units are its index windows (core/minhash.ts windows), which a reader can
+   * recompute from its token count: all of its windows, or 0 when its units do not end with exactly those.
+   */
+  private implied(f: IndexedFile, tokens: number): number {
+    const starts: number[] = [], ends: number[] = [];
+    windows(tokens, this.params, this.params.indexStride, (s, e) => { starts.push(s); ends.push(e); });
+    const u = f.unitKinds.length, n = starts.length;
+    if (n === 0 || n > u) return 0;
+    for (let j = 0; j < n; j++) {
+      const i = u - n + j;
+      if (f.unitKinds[i] !== WINDOW || f.unitStarts[i] !== starts[j] || f.unitEnds[i] !== ends[j]) return 0;
+    }
+    return n;
   }
 
   /**
@@ -124,23 +141,19 @@ export class SegmentBuilder {
     const w = this.w;
     w.endStream();
     const summary: RepoSummary = {
-      ...meta, files: this.paths.length, units: this.unitStarts.n, tokens: this.tokens, sourceBytes: this.bytes,
+      ...meta, files: this.paths.length, units: this.unitCount, tokens: this.tokens, sourceBytes: this.bytes,
     };
     w.add(Kind.META, Buffer.from(JSON.stringify({ repo: summary, params: this.params })), false);
     const strings = { paths: this.paths, languages: this.languages, licenses: this.licenses, hashes: this.hashes };
     w.add(Kind.FILE_STRINGS, Buffer.from(JSON.stringify(strings)), true);
-    const f = this.paths.length;
-    const nums = new Uint32Array(6 * f + 1);
-    nums.set(this.unitStart.view(), 0);
-    nums.set(this.tokenCount.view(), f + 1);
-    nums.set(this.sourceBytes.view(), 2 * f + 1);
-    nums.set(this.blobLength.view(), 3 * f + 1);
-    nums.set(this.blobCrc.view(), 4 * f + 1);
-    nums.set(this.fileTable.view(), 5 * f + 1);
-    w.add(Kind.FILE_NUMS, leBytes(nums), true);
-    w.add(Kind.UNIT_KINDS, this.unitKinds.view(), true);
-    w.add(Kind.UNIT_STARTS, leBytes(this.unitStarts.view()), true);
-    w.add(Kind.UNIT_LENGTHS, leBytes(this.unitLengths.view()), true);
+    w.add(Kind.FILE_NUMS, encodeFileNums({
+      units: this.fileUnits.view(), tokenCount: this.tokenCount.view(), sourceBytes: this.sourceBytes.view(),
+      blobLength: this.blobLength.view(), codeTable: this.fileTable.view(), blobCrc: this.blobCrc.view(),
+    }), true);
+    const units = this.units.columns();
+    w.add(Kind.UNIT_KINDS, units.kinds, true);
+    w.add(Kind.UNIT_STARTS, units.starts, true);
+    w.add(Kind.UNIT_LENGTHS, units.lengths, true);
     const vocab = { codes: Uint32Array.from(this.vocab.keys()), used: new Uint8Array(this.vocab.size).fill(1) };
     w.add(Kind.CODE_TABLES, encodeCodeTables([vocab, ...this.blobTables]), true);
     this.compactShingles();
@@ -151,10 +164,11 @@ export class SegmentBuilder {
     const { keys, slots } = sortPostings(this.bandKeys.view());
     const bands = this.params.bands;
     for (let i = 0; i < slots.length; i++) slots[i] = Math.floor(slots[i]! / bands); // slot -> unit
-    const postings = encodePostings(keys, slots, this.unitStarts.n);
+    const postings = encodePostings(keys, slots, this.unitCount);
     w.add(Kind.POST_KEY_COUNTS, postings.keys.counts, true);
     w.add(Kind.POST_KEY_LOW, postings.keys.low, false);
-    w.add(Kind.POST_LISTS, postings.lists, true);
+    w.add(Kind.POST_LENGTHS, postings.lengths, true);
+    w.add(Kind.POST_LISTS, postings.gaps, true);
     w.add(Kind.POST_FIRST, postings.first, false);
     w.finish();
     return summary;
@@ -172,6 +186,8 @@ function agrees(t: CodeTable & { used: Uint8Array }, table: CodeTable, used: Uin
   }
   return true;
 }
+
+const WINDOW = UNIT_KINDS.indexOf('window');
 
 const tokenCount = (f: IndexedFile): number => f.tokenBlob?.tokens ?? f.codes.length;
 
