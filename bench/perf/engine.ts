@@ -15,17 +15,16 @@
 //  - MinHash signatures/s: ours vs the `minhash` npm package (baseline), same sets, same permutation count.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fingerprintForIndex } from '../../src/core/fingerprint';
 import { fnv1a32 } from '../../src/core/hash';
 import { signature } from '../../src/core/minhash';
 import { DEFAULT_PARAMS } from '../../src/core/options';
-import { languageForPath, loadLanguage, parserFor, tokenizeText } from '../../src/node/grammars';
+import { corpus, lookupQueries, sourceFiles } from './corpus';
+import { loadLanguage, parserFor, tokenizeText } from '../../src/node/grammars';
 import { indexRepository, openStore, Scanner, tokenizeForScan } from '../../src/node/engine';
-import { listFiles } from '../../src/node/walk';
-import { readSource } from '../../src/node/source';
 
 const require = createRequire(__filename);
 /** the repository: two levels up from bench/perf/engine.ts, one up from dist/perf-engine.js */
@@ -64,28 +63,8 @@ function cpuMs(): { main: number; others: number } | undefined {
   }
 }
 
-interface Repo { name: string; role: string; dir: string }
-function corpus(): Repo[] {
-  const m = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'corpus', 'repos.json'), 'utf8')) as { repos: { name: string; role: string }[] };
-  return m.repos.map((r) => ({ name: r.name, role: r.role, dir: path.join(ROOT, '.cache', 'corpus', 'src', r.name) }))
-    .filter((r) => { try { return statSync(r.dir).isDirectory(); } catch { return false; } });
-}
-
-async function sourceFiles(repos: Repo[]) {
-  const out: { abs: string; text: string; lang: NonNullable<ReturnType<typeof languageForPath>>; bytes: number }[] = [];
-  for (const r of repos) {
-    for (const rel of await listFiles(r.dir)) {
-      const lang = languageForPath(rel);
-      if (!lang) continue;
-      const src = await readSource(path.join(r.dir, rel));
-      if (src.ok) out.push({ abs: path.join(r.dir, rel), text: src.text, lang, bytes: src.bytes.length });
-    }
-  }
-  return out;
-}
-
 async function main() {
-  const repos = corpus();
+  const repos = corpus(ROOT);
   const only = arg('repos', '') ? new Set(arg('repos', '').split(',')) : undefined;
   const indexed = repos.filter((r) => r.role === 'indexed' && (!only || only.has(r.name)));
   const negatives = repos.filter((r) => r.role === 'negative');
@@ -189,12 +168,7 @@ async function main() {
     copy++;
   }
   bigUnits = (await big.info()).units;
-  const queries: { text: string; lang: NonNullable<ReturnType<typeof languageForPath>> }[] = [];
-  for (const f of negFiles) {
-    const lines = f.text.split('\n');
-    if (lines.length >= 1000) queries.push({ text: lines.slice(0, 1000).join('\n'), lang: f.lang });
-    if (queries.length >= 40) break;
-  }
+  const queries = lookupQueries(negFiles);
   const scanner = await Scanner.open(big);
   for (const q of queries.slice(0, 3)) await scanner.scanText(q.text, q.lang, 'warmup');
   queryCount = queries.length;

@@ -4,33 +4,16 @@
 // less disturbed by other load than wall time; to compare two builds, run this from both checkouts
 // alternately on the same index (or on indexes of the same code).
 //   node --import tsx bench/perf/lookup-cpu.ts <index directory>
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openStore, Scanner, tokenizeForScan } from '../../src/node/engine';
-import { languageForPath } from '../../src/node/grammars';
-import { readSource } from '../../src/node/source';
-import { listFiles } from '../../src/node/walk';
+import { corpus, lookupQueries, sourceFiles } from './corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
 async function main(): Promise<void> {
   const index = process.argv[2];
   if (!index) throw new Error('usage: lookup-cpu.ts <index directory>');
-  const negatives = (JSON.parse(readFileSync(path.join(ROOT, 'bench', 'corpus', 'repos.json'), 'utf8')) as { repos: { name: string; role: string }[] })
-    .repos.filter((r) => r.role === 'negative');
-  const queries: { text: string; lang: NonNullable<ReturnType<typeof languageForPath>> }[] = [];
-  outer: for (const r of negatives) {
-    const dir = path.join(ROOT, '.cache', 'corpus', 'src', r.name);
-    for (const rel of await listFiles(dir)) {
-      const lang = languageForPath(rel);
-      if (!lang) continue;
-      const src = await readSource(path.join(dir, rel));
-      if (!src.ok) continue;
-      const lines = src.text.split('\n');
-      if (lines.length >= 1000) queries.push({ text: lines.slice(0, 1000).join('\n'), lang });
-      if (queries.length >= 40) break outer;
-    }
-  }
+  const queries = lookupQueries(await sourceFiles(corpus(ROOT).filter((r) => r.role === 'negative')));
   const store = await openStore(index);
   const scanner = await Scanner.open(store);
   try {
