@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { LanguageId } from '../../src/core/types';
+import { lowerBound } from '../../src/index/file/arrays';
 import { openStore, Scanner } from '../../src/node/engine';
 import { tokenizeText } from '../../src/node/grammars';
 import { CONFIGS, ROOT } from './corpus';
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
         const from = lines.slice(0, c.source.startLine - 1).join('\n').length + 1;
         const to = lines.slice(0, c.source.endLine).join('\n').length;
         const { starts, ends } = (await tokenizeText(src, language, undefined, false)).tokens;
-        const tokensIn = (a: number, b: number) => { let n = 0; for (let i = 0; i < starts.length; i++) if (starts[i]! >= a && ends[i]! <= b) n++; return n; };
+        // tokens with start >= a and end <= b: tokens are in order and do not overlap, so they are one range
+        const tokensIn = (a: number, b: number) => Math.max(0, lowerBound(ends, b + 1, 0, ends.length) - lowerBound(starts, a, 0, starts.length));
         const tree = await parse(src, language);
         const runs = statementRuns(tree.rootNode, src, from, to, tokensIn);
         tree.delete();
