@@ -189,27 +189,3 @@ function readU64(b: Buffer, at: number): number {
   if (hi >= 0x20_0000) return Number.MAX_SAFE_INTEGER;
   return hi * 0x1_0000_0000 + b.readUInt32LE(at);
 }
-
-// ---- typed arrays <-> little-endian bytes ----------------------------------------------------------------
-
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function swapped(src: Uint8Array, width: number): Uint8Array {
-  const out = new Uint8Array(src.length);
-  for (let i = 0; i < src.length; i += width) for (let j = 0; j < width; j++) out[i + j] = src[i + width - 1 - j]!;
-  return out;
-}
-
-/** The little-endian bytes of a typed array (a view on little-endian hosts). */
-export function leBytes(a: Uint32Array | Uint16Array | Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  return HOST_LE || a.BYTES_PER_ELEMENT === 1 ? bytes : swapped(bytes, a.BYTES_PER_ELEMENT);
-}
-
-/** Reads little-endian u32s (copies when unaligned or on big-endian hosts). */
-export function u32From(bytes: Uint8Array, file: string, what: string): Uint32Array {
-  if (bytes.byteLength % 4 !== 0) throw errors.corrupted(file, `${what} has a bad length`);
-  if (!HOST_LE) bytes = swapped(bytes, 4);
-  else if (bytes.byteOffset % 4 !== 0) bytes = new Uint8Array(bytes); // a copy (Buffer#slice would be a view)
-  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-}
