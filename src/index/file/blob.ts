@@ -4,7 +4,7 @@
 // checked: a reader decodes a stored stream, and so does a worker for a file a re-index carries over.
 import type { CodeTable } from '../../core/tokenize';
 import type { TokenBlob } from '../store';
-import { CodeIndex, Malformed, decodeTokens, encodeTokens, type StoredTable } from './codec';
+import { CodeIndex, Malformed, OutsideTable, decodeTokens, encodeTokens, type StoredTable } from './codec';
 import { crc32 } from './crc32';
 import { errors } from './format';
 
@@ -26,8 +26,9 @@ export function encodeBlob(codes: Uint32Array, raw: Uint16Array, lines: Uint32Ar
   let stored: Uint8Array; // in an ArrayBuffer of its own (not Node's buffer pool), so it can be transferred
   try {
     stored = encodeTokens(codes, raw, lines, indexOf(table.codes), { raws: table.raws, used });
-  } catch {
-    return undefined; // the segment writer encodes it against its own table
+  } catch (e) {
+    if (e instanceof OutsideTable) return undefined; // the segment writer encodes it against its own table
+    throw e;
   }
   return { tokens: codes.length, stored, crc: crc32(stored), table, used };
 }

@@ -425,9 +425,12 @@ const CODE_ESCAPE = 255;
  * The separate streams deflate ~30% better than (code, raw) pair numbers with line deltas (format 3): the
  * code stream repeats like the code's syntax, the raw stream is mostly small ranks (identifiers recur).
  * `vocab` maps codes to table indexes; a code it lacks is appended (a table grown in order of first use),
- * or, with a frozen table (`frozen` given), throws, as does a raw hash other than the code's constant one.
+ * or, with a frozen table (`frozen` given), throws OutsideTable, as does a raw hash other than the code's constant one.
  * `frozen.used` gets a 1 at each table index used.
  */
+/** encodeTokens with a frozen table: a token the table cannot hold (the caller encodes it otherwise) */
+export class OutsideTable extends Error {}
+
 export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32Array, vocab: Map<number, number> | CodeIndex,
   frozen?: { raws: Int32Array; used: Uint8Array }): Uint8Array {
   const t = codes.length;
@@ -444,7 +447,7 @@ export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32
     if (code !== lastCode) {
       const x = vocab.get(code);
       if (x === undefined) {
-        if (frozen || !(vocab instanceof Map)) throw new Error(`token code ${code} is not in the code table`);
+        if (frozen || !(vocab instanceof Map)) throw new OutsideTable(`token code ${code} is not in the code table`);
         v = vocab.size;
         vocab.set(code, v);
       } else v = x;
@@ -458,7 +461,7 @@ export function encodeTokens(codes: Uint32Array, raw: Uint16Array, lines: Uint32
       frozen.used[v] = 1;
       const rc = frozen.raws[v]!;
       if (rc >= 0) {
-        if (rc !== r) throw new Error(`token code ${code} has a raw hash other than its constant one`);
+        if (rc !== r) throw new OutsideTable(`token code ${code} has a raw hash other than its constant one`);
         continue;
       }
     }
