@@ -111,6 +111,13 @@ export function fingerprintUnits(tokenCount: number, syntactic: readonly Unit[],
  * over the whole stream up to windowSize, else windowSize tokens every `stride`, the last one ending at the end.
  * They depend on the token count only, so the embedded index does not store them (index/file format 4).
  */
+/** How many windows `windows` gives, without making them. */
+export function windowCount(tokenCount: number, params: Pick<FingerprintParams, 'windowSize' | 'minUnitTokens'>, stride: number): number {
+  if (tokenCount < params.minUnitTokens) return 0;
+  if (tokenCount <= params.windowSize) return 1;
+  return Math.ceil((tokenCount - params.windowSize) / stride) + 1;
+}
+
 export function windows(tokenCount: number, params: Pick<FingerprintParams, 'windowSize' | 'minUnitTokens'>, stride: number,
   f: (start: number, end: number) => void): void {
   const w = params.windowSize;

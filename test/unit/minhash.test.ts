@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { bandKeys, estimateJaccard, permutations, shingleHashes, signature, unitBandKeys } from '../../src/core/minhash';
+import { bandKeys, estimateJaccard, permutations, shingleHashes, signature, unitBandKeys, windowCount, windows } from '../../src/core/minhash';
 import { fmix32, fnv1a32, splitmix32 } from '../../src/core/hash';
 import { DEFAULT_PARAMS } from '../../src/core/options';
 
@@ -72,5 +72,16 @@ test('our MinHash and the minhash npm package estimate the same Jaccard within s
     assert.ok(Math.abs(ours - truth) <= 4 * sigma, `ours ${ours} vs truth ${truth}`);
     assert.ok(Math.abs(theirs - truth) <= 4 * sigma, `minhash package ${theirs} vs truth ${truth}`);
     assert.ok(Math.abs(ours - theirs) <= 4 * Math.SQRT2 * sigma, `ours ${ours} vs package ${theirs}`);
+  }
+});
+
+test('windowCount is the number of windows that windows() makes, which cover the stream', () => {
+  for (const stride of [4, 20, 40, 7]) {
+    for (let n = 0; n < 400; n++) {
+      const made: [number, number][] = [];
+      windows(n, DEFAULT_PARAMS, stride, (s, e) => made.push([s, e]));
+      assert.equal(windowCount(n, DEFAULT_PARAMS, stride), made.length, `tokens ${n}, stride ${stride}`);
+      if (made.length) assert.deepEqual([made[0]![0], made[made.length - 1]![1]], [0, n]);
+    }
   }
 });

@@ -4,7 +4,7 @@ import type { FingerprintParams, LanguageId } from '../../core/types';
 import type { CarriedFile, PreviousFile, PreviousFiles, RepoSummary, StoredTokens } from '../store';
 import { decodeStored } from './blob';
 import { UNIT_KINDS } from '../../core/fingerprint';
-import { windows } from '../../core/minhash';
+import { windowCount, windows } from '../../core/minhash';
 import { Malformed, UnitReader, decodeCodeTables, decodeFileNums, decodePostings, decodeSet, type StoredTable } from './codec';
 import { ContainerReader } from './container';
 import { Kind, SEGMENT_MAGIC, errors } from './format';
@@ -120,7 +120,7 @@ export class Segment {
     let total = 0;
     for (let i = 0; i < f; i++) {
       total += fileUnits[i]! >>> 1;
-      if (fileUnits[i]! & 1) windows(this.tokenCount[i]!, this.params, stride, () => total++);
+      if (fileUnits[i]! & 1) total += windowCount(this.tokenCount[i]!, this.params, stride);
       if (total > 0xffff_ffff) throw new Malformed('more units than a segment can have');
     }
     this.unitKinds = new Uint8Array(total);

@@ -5,7 +5,7 @@
 // path/hash string per file.
 import type { CodeTable } from '../../core/tokenize';
 import { UNIT_KINDS } from '../../core/fingerprint';
-import { windows } from '../../core/minhash';
+import { windowCount, windows } from '../../core/minhash';
 import type { FingerprintParams } from '../../core/types';
 import type { IndexedFile, RepoMeta, RepoSummary } from '../store';
 import { GrowU32, sortPostings, sortUnique } from './arrays';
@@ -95,15 +95,15 @@ export class SegmentBuilder {
    * recompute from its token count: all of its windows, or 0 when its units do not end with exactly those.
    */
   private implied(f: IndexedFile, tokens: number): number {
-    const starts: number[] = [], ends: number[] = [];
-    windows(tokens, this.params, this.params.indexStride, (s, e) => { starts.push(s); ends.push(e); });
-    const u = f.unitKinds.length, n = starts.length;
+    const stride = this.params.indexStride;
+    const u = f.unitKinds.length, n = windowCount(tokens, this.params, stride);
     if (n === 0 || n > u) return 0;
-    for (let j = 0; j < n; j++) {
-      const i = u - n + j;
-      if (f.unitKinds[i] !== WINDOW || f.unitStarts[i] !== starts[j] || f.unitEnds[i] !== ends[j]) return 0;
-    }
-    return n;
+    let i = u - n, same = true;
+    windows(tokens, this.params, stride, (s, e) => {
+      same &&= f.unitKinds[i] === WINDOW && f.unitStarts[i] === s && f.unitEnds[i] === e;
+      i++;
+    });
+    return same ? n : 0;
   }
 
   /**
