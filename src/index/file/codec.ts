@@ -343,7 +343,7 @@ export interface UnitColumns {
 
 /** Units of one file after another (UnitColumns); `file()` starts the next file. */
 export class UnitWriter {
-  private readonly kinds = new GrowU8();
+  private readonly kinds = new ByteWriter();
   private readonly starts = new ByteWriter();
   private readonly lengths = new ByteWriter();
   private prev = 0;
@@ -354,7 +354,7 @@ export class UnitWriter {
   }
 
   add(kind: number, start: number, end: number): void {
-    this.kinds.pushAll([kind]);
+    this.kinds.byte(kind);
     const d = (start - this.prev) | 0; // mod 2^32, as a signed 32-bit delta
     this.starts.varint((d << 1) ^ (d >> 31));
     this.lengths.varint(end - start);
