@@ -1,13 +1,15 @@
 // Engine performance, baselines side by side in one run; several runs, medians and ratios.
 //   node --import tsx bench/perf/engine.ts [--runs 3] [--lookup-units 1000000] [--out bench/results/perf.json]
-//     [--reuse-index DIR] [--only fingerprint,index,scan,lookup,minhash] [--from-sources]
+//     [--reuse-index DIR] [--only fingerprint,index,scan,lookup,minhash] [--from-sources] [--index-mode job|repo]
 // It measures the code users run: started under tsx, it builds the bundles (node esbuild.mjs --bench: dist/*.js,
 // the grammars and this benchmark as dist/perf-engine.js, so the pool starts dist/worker.js) and re-runs
 // itself from dist/. --from-sources measures the TypeScript sources under tsx instead (slower: every call
 // across modules goes through an export getter). --only runs some phases and prints them without writing --out.
 // Needs the corpus: bash bench/corpus/fetch.sh (full). Reports:
 //  - parse-only throughput (tree-sitter parse, one thread) vs fingerprinting throughput (read + parse +
-//    tokenize + units + MinHash/LSH, one thread) vs `indexRepository` with 1 and 2 worker threads;
+//    tokenize + units + MinHash/LSH, one thread) vs the indexer with 1 and 2 worker threads (the 23
+//    repositories as one `indexRepositories` job, as `memocheck index a b c` runs them; --index-mode repo:
+//    one `indexRepository` call each);
 //  - index bytes per corpus byte; peak RSS;
 //  - scan throughput (negative repositories against the index);
 //  - lookup latency of 1,000-line files (from negative repositories) against an index of >= --lookup-units
@@ -24,7 +26,7 @@ import { signature } from '../../src/core/minhash';
 import { DEFAULT_PARAMS } from '../../src/core/options';
 import { corpus, lookupQueries, sourceFiles } from './corpus';
 import { loadLanguage, parserFor, tokenizeText } from '../../src/node/grammars';
-import { indexRepository, openStore, Scanner, tokenizeForScan } from '../../src/node/engine';
+import { indexRepositories, indexRepository, openStore, Scanner, tokenizeForScan } from '../../src/node/engine';
 
 const require = createRequire(__filename);
 /** the repository: two levels up from bench/perf/engine.ts, one up from dist/perf-engine.js */
@@ -35,6 +37,9 @@ const arg = (name: string, dflt: string): string => {
 };
 const RUNS = Number(arg('runs', '3'));
 const LOOKUP_UNITS = Number(arg('lookup-units', '1000000'));
+/** job: the indexed repositories as one indexRepositories job (the CLI's way); repo: one indexRepository call each */
+const INDEX_MODE = arg('index-mode', 'job');
+if (INDEX_MODE !== 'job' && INDEX_MODE !== 'repo') throw new Error(`--index-mode must be job or repo (got ${INDEX_MODE})`);
 const OUT = arg('out', path.join(ROOT, 'bench', 'results', 'perf.json'));
 /** an existing >= LOOKUP_UNITS index to reuse for the lookup phase (building one takes minutes) */
 const REUSE = arg('reuse-index', '');
@@ -100,7 +105,8 @@ async function main() {
   }
 
   // 2. the real indexer with 1 and 2 workers (includes reading, hashing, writing the index), into one index
-  // each; like the fingerprinting runs, the two alternate repository by repository (and which goes first)
+  // each (--index-mode: all repositories as one job, or one call per repository, then the two alternate
+  // repository by repository, like the fingerprinting runs)
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'memocheck-perf-'));
   const idxMs: Record<number, number[]> = { 1: [], 2: [] };
   const idxCpu: Record<number, { main: number[]; others: number[] }> = { 1: { main: [], others: [] }, 2: { main: [], others: [] } };
@@ -115,14 +121,25 @@ async function main() {
     const stores = { 1: await openStore(path.join(tmp, `idx-1-${run}`)), 2: await openStore(path.join(tmp, `idx-2-${run}`)) };
     const ms = { 1: 0, 2: 0 };
     const cpu = { 1: { main: 0, others: 0 }, 2: { main: 0, others: 0 } };
-    for (const [i, r] of indexed.entries()) {
-      for (const workers of i % 2 ? [1, 2] as const : [2, 1] as const) {
-        const c = cpuMs();
-        const t = performance.now();
-        await indexRepository(stores[workers], r.dir, { name: r.name, workers });
-        ms[workers] += performance.now() - t;
-        const c2 = cpuMs();
-        if (c && c2) { cpu[workers].main += c2.main - c.main; cpu[workers].others += c2.others - c.others; }
+    const timed = async (workers: 1 | 2, work: () => Promise<unknown>) => {
+      const c = cpuMs();
+      const t = performance.now();
+      await work();
+      ms[workers] += performance.now() - t;
+      const c2 = cpuMs();
+      if (c && c2) { cpu[workers].main += c2.main - c.main; cpu[workers].others += c2.others - c.others; }
+    };
+    if (INDEX_MODE === 'job') {
+      // all repositories as one job, as `memocheck index a b c` does (the next one is fingerprinted while
+      // the previous one is written); which worker count goes first alternates by run
+      for (const workers of run % 2 ? [1, 2] as const : [2, 1] as const) {
+        await timed(workers, () => indexRepositories(stores[workers], indexed.map((r) => ({ dir: r.dir, name: r.name })), { workers }));
+      }
+    } else {
+      for (const [i, r] of indexed.entries()) {
+        for (const workers of i % 2 ? [1, 2] as const : [2, 1] as const) {
+          await timed(workers, () => indexRepository(stores[workers], r.dir, { name: r.name, workers }));
+        }
       }
     }
     for (const workers of [1, 2] as const) {

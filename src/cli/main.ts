@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LANGUAGES, type LanguageId } from '../core/types';
 import { UserError } from '../index/store';
-import { indexRepository, openStore, Scanner } from '../node/engine';
+import { indexRepositories, openStore, Scanner, type IndexResult } from '../node/engine';
 import { findingsJson, findingsText, skippedSummary } from './output';
 import { FORMATS, render, type Format } from './reporters';
 import { registerDb } from './db';
@@ -61,26 +61,32 @@ export function buildProgram(): Command {
       if (o.name && dirs.length > 1) throw new UserError('--name applies to one repository; index the folders one at a time');
       const signal = interruptSignal();
       const store = await openStore(o.index);
-      const results = [];
+      let results: IndexResult[] = [];
       try {
-        for (const dir of dirs) {
-          const progress = progressLine(`indexing ${dir}`);
-          const r = await indexRepository(store, dir, {
-            name: o.name, license: o.license, workers: o.workers, exclude: o.exclude, signal,
-            onProgress: (p) => progress.update(p.done, p.total, p.phase === 'write' ? 'writing index' : p.file),
-          });
-          progress.done();
-          results.push(r);
-          if (!o.json) {
-            const { repo } = r;
-            console.log(`${repo.name}: ${repo.files} files, ${repo.units} units, ${repo.tokens} tokens, licence ${repo.license}` +
-              (repo.commit ? `, commit ${repo.commit.slice(0, 12)}` : '') +
-              (r.reused ? `, ${r.reused} unchanged files reused` : ''));
-            if (r.skipped.length) console.error(`  ${skippedSummary(r.skipped)}`);
-            if (r.unknownLanguage) console.error(`  ${r.unknownLanguage} files of other languages ignored`);
-            if (repo.files === 0) console.error(`  warning: no source files of the supported languages in ${dir}`);
-          }
-        }
+        // one progress line at a time: the next repository's fingerprinting starts while one is written
+        let progress = progressLine(`indexing ${dirs[0]}`);
+        let current = 0;
+        results = await indexRepositories(store, dirs.map((dir) => ({ dir, name: o.name })), {
+          license: o.license, workers: o.workers, exclude: o.exclude, signal,
+          onProgress: (i, p) => {
+            if (i === current) progress.update(p.done, p.total, p.phase === 'write' ? 'writing index' : p.file);
+          },
+          onIndexed: (i, r) => {
+            progress.done();
+            if (!o.json) {
+              const { repo } = r;
+              console.log(`${repo.name}: ${repo.files} files, ${repo.units} units, ${repo.tokens} tokens, licence ${repo.license}` +
+                (repo.commit ? `, commit ${repo.commit.slice(0, 12)}` : '') +
+                (r.reused ? `, ${r.reused} unchanged files reused` : ''));
+              if (r.skipped.length) console.error(`  ${skippedSummary(r.skipped)}`);
+              if (r.unknownLanguage) console.error(`  ${r.unknownLanguage} files of other languages ignored`);
+              if (repo.files === 0) console.error(`  warning: no source files of the supported languages in ${dirs[i]}`);
+            }
+            current = i + 1;
+            if (current < dirs.length) progress = progressLine(`indexing ${dirs[current]}`);
+          },
+        });
+        progress.done();
       } finally {
         await store.close();
       }

@@ -167,6 +167,11 @@ export interface IndexStore {
   readonly location: string;
   /** true when putRepo uses IndexedFile.tokenBlob, so the indexer has its workers encode them */
   readonly acceptsTokenBlobs?: boolean;
+  /**
+   * true when putRepo calls may overlap (each one commits on its own, in the order they finish), so the
+   * indexer can fingerprint the next repository while one is being written
+   */
+  readonly overlappingPuts?: boolean;
   /** creates an empty index when there is none, with these params (ignored when one exists) */
   init(params: FingerprintParams): Promise<void>;
   info(): Promise<IndexInfo>;

@@ -71,7 +71,89 @@ function requireDirectory(dir: string): string {
 }
 
 /** Fingerprints one repository folder and adds it to the store (replacing an earlier version atomically). */
-export async function indexRepository(store: IndexStore, dir: string, opts: IndexOptions = {}): Promise<IndexResult> {
+export function indexRepository(store: IndexStore, dir: string, opts: IndexOptions = {}): Promise<IndexResult> {
+  return indexOne(store, dir, opts);
+}
+
+/** One repository of several, and how indexRepositories links it to the one before. */
+interface Chained {
+  /** the pool all of them share (closed by indexRepositories) */
+  readonly pool: FilePool;
+  /** called once every file of this repository has been handed to the pool */
+  readonly handedOut: () => void;
+  /** the previous repository's indexing: this one commits after it, and not at all when it failed */
+  readonly after: Promise<unknown>;
+}
+
+export interface IndexTarget {
+  dir: string;
+  /** default: the folder name */
+  name?: string;
+}
+
+export interface IndexManyOptions extends Omit<IndexOptions, 'name' | 'onProgress'> {
+  /** progress of the repository at index `repo` of the list */
+  onProgress?(repo: number, p: IndexProgress): void;
+  /** a repository is in the index (called in list order, as each one commits) */
+  onIndexed?(repo: number, r: IndexResult): void;
+}
+
+/**
+ * Indexes several repositories, in list order, as one job: when the last files of one are handed to the
+ * workers, the next one is walked and its files queued behind them, so the workers stay busy while this
+ * thread writes the previous repository's segment (a store whose putRepo calls may overlap; others get
+ * them one after the other). Every folder is checked before any is indexed. A failure stops the
+ * repositories after it; those before it stay indexed. The results are in list order.
+ */
+export async function indexRepositories(store: IndexStore, targets: readonly IndexTarget[], opts: IndexManyOptions = {}): Promise<IndexResult[]> {
+  const names = targets.map((t) => {
+    const abs = requireDirectory(t.dir);
+    return t.name ?? path.basename(abs);
+  });
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UserError(`repository ${twice} is given twice; index it once`);
+  const { onProgress, onIndexed, ...rest } = opts;
+  const each = (i: number): IndexOptions => ({ ...rest, name: names[i]!, onProgress: onProgress && ((p) => onProgress(i, p)) });
+  if (!store.overlappingPuts || targets.length < 2) {
+    const results: IndexResult[] = [];
+    for (let i = 0; i < targets.length; i++) {
+      results.push(await indexOne(store, targets[i]!.dir, each(i)));
+      onIndexed?.(i, results[i]!);
+    }
+    return results;
+  }
+  const pool = new FilePool(opts.workers ?? defaultWorkers());
+  // a failed repository stops the ones after it at once (their streams would also fail at their end)
+  const stops = targets.map(() => new AbortController());
+  const onAbort = () => { for (const c of stops) c.abort(opts.signal!.reason); };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const runs: Promise<IndexResult>[] = [];
+  try {
+    let after: Promise<unknown> = Promise.resolve();
+    for (let i = 0; i < targets.length; i++) {
+      if (opts.signal?.aborted || stops[i]!.signal.aborted) break;
+      let handedOut!: () => void;
+      const handed = new Promise<void>((resolve) => { handedOut = resolve; });
+      const run = indexOne(store, targets[i]!.dir, { ...each(i), signal: stops[i]!.signal }, { pool, handedOut, after });
+      runs.push(run);
+      run.then((r) => onIndexed?.(i, r), () => { for (const c of stops.slice(i + 1)) c.abort(); });
+      after = run;
+      await Promise.race([handed, run.catch(() => undefined)]);
+    }
+    const settled = await Promise.allSettled(runs);
+    // the first failure in list order is the cause; the ones after it were stopped because of it
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    opts.signal?.throwIfAborted();
+    return settled.map((r) => (r as PromiseFulfilledResult<IndexResult>).value);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await Promise.allSettled(runs);
+    await pool.close();
+  }
+}
+
+async function indexOne(store: IndexStore, dir: string, opts: IndexOptions, chained?: Chained): Promise<IndexResult> {
   const abs = requireDirectory(dir);
   await store.init(DEFAULT_PARAMS);
   const { params } = await store.info();
@@ -89,7 +171,7 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
   const previous = await store.previousFiles(name);
   const skipped: SkippedFile[] = [];
   const workers = opts.workers ?? defaultWorkers();
-  const pool = new FilePool(Math.min(workers, files.length));
+  const pool = chained?.pool ?? new FilePool(Math.min(workers, files.length));
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   // the workers encode the token streams when the store can take them so (less work in this thread)
   const tokenBlobs = store.acceptsTokenBlobs === true;
@@ -127,7 +209,7 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
 
   try {
     // the workers start on the files while this thread detects the licence and asks git
-    const jobs = mapOrdered(files, Math.max(2, workers * 16), work, opts.signal);
+    const jobs = mapOrdered(handingOut(files, chained?.handedOut), Math.max(2, workers * 16), work, opts.signal);
     const first = jobs.next();
     first.catch(() => undefined); // awaited by stream()
     const [licence, prov] = await Promise.all([
@@ -148,6 +230,14 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
       }
       // every record is read: let go of the previous index before the store commits (and may delete it)
       await previous.close();
+      // the repositories of one job commit in their order, and not after a failed one
+      if (chained) {
+        try {
+          await chained.after;
+        } catch {
+          throw new UserError(`${dir}: not indexed, an earlier repository failed`);
+        }
+      }
       opts.onProgress?.({ phase: 'write', done: files.length, total: files.length });
     };
     const repo = await store.putRepo({
@@ -156,9 +246,15 @@ export async function indexRepository(store: IndexStore, dir: string, opts: Inde
     }, stream(), opts.signal);
     return { repo, skipped, unknownLanguage, reused };
   } finally {
-    await pool.close();
+    if (!chained) await pool.close();
     await previous.close();
   }
+}
+
+/** The items, then a call to onEnd when the last one has been taken (the next call finds none). */
+function* handingOut<T>(items: readonly T[], onEnd?: () => void): Generator<T> {
+  yield* items;
+  onEnd?.();
 }
 
 export interface ScanOptions {

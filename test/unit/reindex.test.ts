@@ -12,11 +12,12 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSy
 import path from 'node:path';
 import { openFileStore } from '../../src/index/file';
 import { ContainerReader } from '../../src/index/file/container';
-import { Kind, SEGMENT_MAGIC, SEGMENT_RE, kindName } from '../../src/index/file/format';
+import { Kind, SEGMENT_MAGIC, SEGMENT_RE } from '../../src/index/file/format';
 import { Segment } from '../../src/index/file/segment-reader';
 import { UserError, type IndexStore } from '../../src/index/store';
 import { indexRepository, Scanner } from '../../src/node/engine';
 import { nodeModule, pythonStdlib, tmpDir } from '../helpers/cli';
+import { segmentContent } from '../helpers/segments';
 
 const lodash = nodeModule('lodash'), types = nodeModule('@types/node'), py = pythonStdlib();
 const TREE: [from: string, to: string][] = [
@@ -39,28 +40,6 @@ function liveSegment(dir: string): string {
   const segs = readdirSync(dir).filter((n) => SEGMENT_RE.test(n));
   assert.equal(segs.length, 1, `one live segment in ${dir}`);
   return path.join(dir, segs[0]!);
-}
-
-/** Every section of a segment: its stored length and CRC and its (inflated) payload; META without indexedAt. */
-async function segmentContent(file: string): Promise<Map<string, unknown>> {
-  const c = await ContainerReader.open(file, SEGMENT_MAGIC);
-  const out = new Map<string, unknown>();
-  try {
-    for (const s of c.header.sections) {
-      const kind = s.kind & 0x7fff_ffff;
-      const payload = await c.section(kind);
-      if (kind === Kind.META) {
-        const meta = JSON.parse(payload.toString('utf8'));
-        delete meta.repo.indexedAt;
-        out.set('META', meta);
-      } else {
-        out.set(kindName(kind), { kind: s.kind, length: s.length, crc: s.crc, payload: payload.toString('base64') });
-      }
-    }
-  } finally {
-    await c.close();
-  }
-  return out;
 }
 
 /** What index-info reports, without the parts that name the place or the time. */

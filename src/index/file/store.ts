@@ -69,6 +69,8 @@ function removeQuietly(file: string): void {
 export class FileIndexStore implements IndexStore {
   /** token streams encoded by the indexer's workers are appended as they are (segment-writer.ts) */
   readonly acceptsTokenBlobs = true;
+  /** segments are built in private temporary files and published one at a time under the writer lock */
+  readonly overlappingPuts = true;
   private closed = false;
 
   constructor(readonly location: string, readonly dir: string, private readonly opts: FileStoreOptions) {}

@@ -2,7 +2,7 @@
 // standard library (PSF-2.0). Planted copies are generated at test time.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, nodeModule, pythonStdlib, requireBuild, tmpDir } from '../../helpers/cli';
 import { extractFunction, renamed } from '../../helpers/copies';
@@ -46,6 +46,26 @@ describe('index and index-info', () => {
     assert.equal(lo.license, 'MIT');
     assert.ok(lo.units > 1000 && lo.files > 500);
     assert.equal(info.repos.find((x: { name: string }) => x.name === 'cpython-json').license, 'PSF-2.0');
+  });
+});
+
+describe('index with several folders', () => {
+  test('one command indexes them in order and reports each', () => {
+    const http = path.join(work, 'cpython-http');
+    cpSync(path.join(pythonStdlib(), 'http'), http, { recursive: true });
+    const both = path.join(work, 'idx-both');
+    const r = cli(['index', jsonRepo, http, '--index', both, '--license', 'PSF-2.0']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 2, r.stdout);
+    assert.match(lines[0]!, /^cpython-json: \d+ files, \d+ units, \d+ tokens, licence PSF-2.0$/);
+    assert.match(lines[1]!, /^cpython-http: \d+ files, \d+ units, \d+ tokens, licence PSF-2.0$/);
+    const info = JSON.parse(cli(['index-info', '--index', both, '--json']).stdout);
+    assert.deepEqual(info.repos.map((x: { name: string }) => x.name), ['cpython-json', 'cpython-http']);
+    // the same repository indexed alone has the same counts
+    const alone = JSON.parse(cli(['index-info', '--index', index, '--json']).stdout).repos.find((x: { name: string }) => x.name === 'cpython-json');
+    const json = info.repos[0];
+    assert.deepEqual([json.files, json.units, json.tokens], [alone.files, alone.units, alone.tokens]);
   });
 });
 
@@ -198,8 +218,12 @@ describe('bad input', () => {
     writeFileSync(path.join(notIndex, 'photo.jpg'), 'x');
     const regular = path.join(work, 'regular-file');
     writeFileSync(regular, 'hello');
+    mkdirSync(path.join(work, 'other', 'cpython-json'), { recursive: true });
     const cases: [string[], RegExp][] = [
       [['index', path.join(work, 'missing-dir'), '--index', index], /missing-dir: no such directory/],
+      // every folder is checked before any is indexed
+      [['index', jsonRepo, path.join(work, 'missing-dir'), '--index', path.join(work, 'never-made')], /missing-dir: no such directory/],
+      [['index', jsonRepo, path.join(work, 'other', 'cpython-json'), '--index', index], /repository cpython-json is given twice/],
       [['index', lodash, '--index', regular], /regular-file.*(not a MemoCheck index|not a directory)/],
       [['index-info', '--index', notIndex], /not-an-index.*not a MemoCheck index/],
       [['scan', ws, '--index', index, '--min-similarity', '2'], /min-similarity/],
@@ -213,5 +237,6 @@ describe('bad input', () => {
       assert.match(r.stderr, re, args.join(' '));
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     }
+    assert.equal(existsSync(path.join(work, 'never-made')), false, 'a failed list creates no index');
   });
 });
