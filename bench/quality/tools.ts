@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { LanguageId } from '../../src/core/types';
-import { indexRepository, languageForPath, openStore, Scanner } from '../../src/node/engine';
+import { indexRepositories, languageForPath, openStore, Scanner } from '../../src/node/engine';
 import { ROOT } from './corpus';
 import type { Truth } from './generate';
 import type { ToolFinding } from './metrics';
@@ -44,11 +44,14 @@ export async function runMemoCheck(truth: Truth, outDir: string, log: (s: string
   const store = await openStore(indexPath);
   const notes: string[] = [];
   try {
-    for (const r of truth.indexed) {
-      const res = await indexRepository(store, path.join(ROOT, r.dir), { name: r.name });
-      log(`memocheck: indexed ${r.name}: ${res.repo.files} files, ${res.repo.units} units, licence ${res.repo.license} (${res.repo.licenseSource ?? '?'})`);
-      if (res.repo.license !== r.license && !(r.alsoAccept ?? []).includes(res.repo.license)) notes.push(`${r.name}: detected licence ${res.repo.license}, expected ${r.license}`);
-    }
+    // as one job, the way `memocheck index a b c` indexes them
+    await indexRepositories(store, truth.indexed.map((r) => ({ dir: path.join(ROOT, r.dir), name: r.name })), {
+      onIndexed: (i, res) => {
+        const r = truth.indexed[i]!;
+        log(`memocheck: indexed ${r.name}: ${res.repo.files} files, ${res.repo.units} units, licence ${res.repo.license} (${res.repo.licenseSource ?? '?'})`);
+        if (res.repo.license !== r.license && !(r.alsoAccept ?? []).includes(res.repo.license)) notes.push(`${r.name}: detected licence ${res.repo.license}, expected ${r.license}`);
+      },
+    });
     const scanner = await Scanner.open(store);
     try {
       const ws = workspaceDir(truth);
