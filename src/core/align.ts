@@ -156,18 +156,29 @@ function seedTable(sh: Uint32Array, m: number): SeedTable {
   return seedScratch.build(sh, m);
 }
 
+let chainBuf = new Int32Array(0);
+/**
+ * chainRuns' eight columns of n integers in a reused buffer (chainRuns is synchronous and writes every element
+ * before reading it): allocating them per call, mostly a few dozen runs each, cost more than the programme.
+ */
+function chainColumns(n: number): Int32Array[] {
+  const cap = Math.max(64, n);
+  if (chainBuf.length < 8 * cap) chainBuf = new Int32Array(8 * Math.max(cap, chainBuf.length / 4));
+  const cols: Int32Array[] = [];
+  for (let c = 0; c < 8; c++) cols.push(chainBuf.subarray(c * n, (c + 1) * n));
+  return cols;
+}
+
 /** Chains runs (increasing on both sides, gaps <= maxGap) and returns the best disjoint chains. */
 export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
   const sorted = input.slice().sort((x, y) => x.q - y.q || x.s - y.s);
   // the runs as columns (the dynamic programme below reads them ~256 times each)
   let n = sorted.length;
-  const Q = new Int32Array(n), S = new Int32Array(n), L = new Int32Array(n);
+  const [Q, S, L, score, prev, shift, reach, upTo] = chainColumns(n);
+  // (shift: tokens cut from the start of a run where it overlaps its predecessor, as runs extended backwards
+  // overlap; upTo: the best score of the runs since the last gap of more than maxGap in the query, which no
+  // chain crosses)
   for (let r = 0; r < n; r++) { const R = sorted[r]!; Q[r] = R.q; S[r] = R.s; L[r] = R.len; }
-  const score = new Float64Array(n);
-  const prev = new Int32Array(n);
-  // tokens cut from the start of a run where it overlaps its predecessor (runs extended backwards overlap)
-  const shift = new Int32Array(n);
-  const reach = new Float64Array(n);
   const chains: Chain[] = [];
   const { maxGap, k } = lim;
   while (n && chains.length < lim.maxChains) {
@@ -176,7 +187,7 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
     if (total < lim.minMatched) break;
     // the furthest query end of runs 0..r: once it is more than maxGap behind a run, no earlier run can precede
     // it (the scan below would skip them all)
-    let far = -Infinity;
+    let far = -1;
     for (let r = 0; r < n; r++) { const e = Q[r]! + L[r]!; if (e > far) far = e; reach[r] = far; }
     let best = -1;
     for (let r = 0; r < n; r++) {
@@ -185,6 +196,7 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
       // look back over a bounded number of runs
       for (let p = r - 1, seen = 0; p >= 0 && seen < 256; p--, seen++) {
         if (rq - reach[p]! > maxGap) break;
+        if (upTo[p]! + rl <= sr) break; // no earlier run can beat the best predecessor so far
         const pqEnd = Q[p]! + L[p]!;
         if (rq - pqEnd > maxGap + 512) break;
         if (score[p]! + rl <= sr) continue; // cannot beat the best predecessor so far
@@ -196,6 +208,7 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
         if (sc > sr) { sr = sc; pr = p; cr = cut; }
       }
       score[r] = sr; prev[r] = pr; shift[r] = cr;
+      upTo[r] = r > 0 && rq - reach[r - 1]! <= maxGap && upTo[r - 1]! > sr ? upTo[r - 1]! : sr;
       if (best < 0 || sr > score[best]!) best = r;
     }
     const chainRunsList: Run[] = [];
