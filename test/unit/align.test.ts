@@ -145,6 +145,46 @@ test('findRuns and chainRuns give what the plain reference implementations give'
   }
 });
 
+test('chainRuns gives what the plain reference gives on arbitrary runs (short, far apart, crowded)', () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const r = rng(seed);
+    const n = Math.floor(r() * (seed % 4 === 0 ? 900 : 120));
+    // spread: crowded runs (many overlapping in the query) or runs far apart (gaps beyond maxGap + 512)
+    const spread = seed % 3 === 0 ? 4000 : 300;
+    const runs: Run[] = [];
+    for (let i = 0; i < n; i++) {
+      const q = Math.floor(r() * spread), d = Math.floor(r() * 5) * 7;
+      // (now and then a long run, which keeps the furthest query end ahead of short runs that start after it)
+      const len = seed % 6 === 1 && r() < 0.1 ? 200 + Math.floor(r() * 900) : 1 + Math.floor(r() * (seed % 5 === 0 ? 8 : 60));
+      runs.push({ q, s: q + d + Math.floor(r() * (seed % 2 ? 3 : 400)), len });
+    }
+    const lim = { ...LIMITS, k: 3 + (seed % 4), maxGap: seed % 7 === 0 ? 600 : LIMITS.maxGap, minMatched: 10 + (seed % 40) };
+    assert.deepEqual(plainChains(chainRuns(runs, lim)), plainChains(chainRunsRef(runs, lim)), `seed ${seed}`);
+  }
+});
+
+test('chainRuns looks back over 256 runs, not more', () => {
+  // a predecessor 256 or 257 runs back, the runs between them placed elsewhere in the source
+  for (const between of [255, 256]) {
+    const runs: Run[] = [{ q: 940, s: 940, len: 20 }];
+    for (let i = 0; i < between; i++) runs.push({ q: 941 + (i % 59), s: 5000 + 100 * i, len: 5 });
+    runs.push({ q: 1000, s: 1000, len: 50 });
+    const lim = { ...LIMITS, minMatched: 60 };
+    const got = chainRuns(runs, lim);
+    assert.deepEqual(plainChains(got), plainChains(chainRunsRef(runs, lim)));
+    assert.deepEqual(got.map((c) => c.matched), between === 255 ? [70] : []);
+  }
+});
+
+test('chainRuns stops looking back at a run that ends more than maxGap + 512 tokens before', () => {
+  // A (long, elsewhere in the source) keeps the furthest query end close to R, so P, which ends long before
+  // R, stops the look-back before it reaches B, which could precede R
+  const runs: Run[] = [{ q: 0, s: 10000, len: 560 }, { q: 5, s: 5, len: 590 }, { q: 10, s: 3000, len: 5 }, { q: 600, s: 600, len: 50 }];
+  const got = chainRuns(runs, LIMITS);
+  assert.deepEqual(plainChains(got), plainChains(chainRunsRef(runs, LIMITS)));
+  assert.deepEqual(got.map((c) => c.matched), [590, 50]);
+});
+
 test('findRuns: a source region shorter than k has no seeds', () => {
   const q = Uint32Array.from([1, 2, 3, 4, 5, 6]);
   assert.deepEqual(findRuns(q, shingleHashes(q, 5), 0, 6, q.subarray(0, 3), shingleHashes(q.subarray(0, 3), 5), 0, LIMITS), []);
