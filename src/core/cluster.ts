@@ -39,12 +39,55 @@ export class HitTable {
 
   /** Records that query unit `ui` hit source unit `id`; query units must come in ascending order. */
   add(id: number, ui: number): void {
-    const slot = this.slotOf(id, true);
+    this.addTo(this.slotOf(id, true), ui);
+  }
+
+  /** add() on the unit's slot; true when the slot then holds perUnit query units */
+  private addTo(slot: number, ui: number): boolean {
     const c = this.counts[slot]!;
     const base = slot * this.perUnit;
     if (c === 0 || (c < this.perUnit && this.queryUnits[base + c - 1] !== ui)) {
       this.queryUnits[base + c] = ui;
       this.counts[slot] = c + 1;
+      return c + 1 === this.perUnit;
+    }
+    return c === this.perUnit;
+  }
+
+  /**
+   * add(id, ui) for every unit id of postings[ui * bands + b], ui ascending, then b, then the list's order.
+   * keys[i] is the band key whose list postings[i] is: equal keys have equal lists, and a query's windows
+   * (overlapping every few tokens) repeat a key ~5 times. Each distinct list looks its units up once; a
+   * repetition adds to the slots it found, and none once every unit of the list has all its query units.
+   */
+  addPostings(postings: readonly Uint32Array[], keys: Uint32Array, bands: number): void {
+    // the distinct lists (by key), each with the offset of its slots in one buffer
+    const lists = new DistinctIds(postings.length);
+    const offset = new Int32Array(postings.length), state = new Uint8Array(postings.length);
+    let total = 0;
+    for (let i = 0; i < postings.length; i++) {
+      const n = postings[i]?.length;
+      if (!n) continue;
+      const known = lists.size;
+      const e = lists.add(keys[i]!);
+      if (e === known) { offset[e] = total; total += n; }
+    }
+    const slots = new Int32Array(total);
+    for (let i = 0; i < postings.length; i++) {
+      const list = postings[i];
+      if (!list?.length) continue;
+      const e = lists.add(keys[i]!); // (there already: its number)
+      if (state[e] === SATURATED) continue;
+      const ui = Math.floor(i / bands), base = offset[e]!, fresh = state[e] === NEW;
+      let full = true;
+      for (let x = 0; x < list.length; x++) {
+        // add(list[x], ui), on the slot found the first time
+        let slot: number;
+        if (fresh) slots[base + x] = slot = this.slotOf(list[x]!, true);
+        else slot = slots[base + x]!;
+        if (!this.addTo(slot, ui)) full = false;
+      }
+      state[e] = full ? SATURATED : SEEN;
     }
   }
 
@@ -85,6 +128,9 @@ export class HitTable {
     }
   }
 }
+
+/** states of a distinct list in addPostings */
+const NEW = 0, SEEN = 1, SATURATED = 2;
 
 export interface Cluster { fileId: number; ss: number; se: number; qs: number; qe: number; n: number; off: number }
 

@@ -76,19 +76,10 @@ export class Matcher {
     // (sized for a tenth of the entries and grown: a candidate gets 4-50 entries, measured on the perf queries,
     // and a table sized for all entries spread its probes over megabytes)
     const hits = new HitTable(MAX_PAIRS_PER_UNIT, entries / 10);
+    hits.addPostings(postings, keys, params.bands);
     const bandHits = new Map<number, number>();
     const countBands = this.tuning.minBandHits > 1;
-    for (let ui = 0; ui < units.length; ui++) {
-      for (let b = 0; b < params.bands; b++) {
-        const list = postings[ui * params.bands + b];
-        if (!list) continue;
-        for (let x = 0; x < list.length; x++) {
-          const id = list[x]!;
-          if (countBands) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
-          hits.add(id, ui);
-        }
-      }
-    }
+    if (countBands) for (const list of postings) for (const id of list ?? []) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
     const ids = hits.ids;
     let candidates: number[] = new Array<number>(ids.length);
     for (let i = 0; i < ids.length; i++) candidates[i] = ids[i]!; // (Array.from of a typed array is ~10x slower)

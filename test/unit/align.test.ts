@@ -272,3 +272,36 @@ test('clusterHits gives the most-hit clusters of the plain reference, in the sam
     }
   }
 });
+
+test('HitTable.addPostings records what add() records entry by entry', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const r = rng(seed);
+    const bands = 1 + (seed % 12);
+    // a pool of band keys with their lists; each (query unit, band) takes one, so keys repeat
+    const pool: { key: number; list: Uint32Array }[] = [];
+    for (let i = 0; i < 5 + Math.floor(r() * 60); i++) {
+      const list = new Uint32Array(Math.floor(r() * (seed % 3 ? 12 : 40)));
+      for (let x = 0; x < list.length; x++) list[x] = Math.floor(r() * (seed % 2 ? 50 : 5000)) * 3 + 1;
+      pool.push({ key: (Math.floor(r() * 2 ** 32) >>> 0), list });
+    }
+    const units = 1 + Math.floor(r() * 300);
+    const keys = new Uint32Array(units * bands);
+    const postings: Uint32Array[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      // neighbouring query units often share a key (overlapping windows)
+      const e = i >= bands && r() < 0.6 ? pool.findIndex((p) => p.key === keys[i - bands]) : Math.floor(r() * pool.length);
+      keys[i] = pool[e]!.key;
+      postings.push(pool[e]!.list);
+    }
+    const want = new HitTable(6, 16), got = new HitTable(6, seed % 2 ? 16 : 4096);
+    for (let i = 0; i < postings.length; i++) for (const id of postings[i]!) want.add(id, Math.floor(i / bands));
+    got.addPostings(postings, keys, bands);
+    assert.deepEqual([...got.ids], [...want.ids], `first-hit order, seed ${seed}`);
+    for (let s = 0; s < want.size; s++) {
+      const w: number[] = [], g: number[] = [];
+      for (let j = 0; j < want.count(s); j++) w.push(want.queryUnit(s, j));
+      for (let j = 0; j < got.count(s); j++) g.push(got.queryUnit(s, j));
+      assert.deepEqual(g, w, `query units of slot ${s}, seed ${seed}`);
+    }
+  }
+});
