@@ -3,6 +3,7 @@
 // source units with up to 6 query units each, and Map-of-arrays bookkeeping plus comparator sorts over those
 // pairs cost more than the verification of the clusters they produce (41% of a lookup, profiled).
 import type { UnitRecord } from '../index/store';
+import { Scratch } from './scratch';
 import type { Unit } from './types';
 
 /** Hit units of one file closer than this (tokens) are verified together. */
@@ -233,19 +234,11 @@ export function clusterHits(records: readonly UnitRecord[], hits: HitTable, unit
 
 /**
  * Column buffers reused across calls (clusterHits is synchronous; every element is written before it is
- * read): zero-filled allocations of ~16 columns of 10^5 entries cost a tenth of the clustering. Buffers above
- * KEEP_COLUMN entries are not kept.
+ * read): zero-filled allocations of ~16 columns of 10^5 entries cost a tenth of the clustering.
+ * (Scratch keeps buffers up to 2^20 entries.)
  */
-const columns: (Uint32Array | undefined)[] = [];
-const KEEP_COLUMN = 1 << 20;
-function column(slot: number, n: number): Uint32Array {
-  let b = columns[slot];
-  if (!b || b.length < n) {
-    b = new Uint32Array(Math.max(1024, n, 2 * (b?.length ?? 0)));
-    if (b.length <= KEEP_COLUMN) columns[slot] = b;
-  }
-  return b.subarray(0, n);
-}
+const columns = new Scratch();
+const column = (slot: number, n: number): Uint32Array => columns.get(slot, n);
 const columnI32 = (slot: number, n: number): Int32Array => new Int32Array(column(slot, n).buffer, 0, n);
 
 /** Distinct u32 ids in order of first appearance (an open-addressing table), each with a weight. */

@@ -14,11 +14,14 @@
 import { fmix32, splitmix32 } from './hash';
 import type { FingerprintParams, TokenStream, Unit } from './types';
 
-/** Hash of each k-shingle: result[i] covers tokens [i, i+k). Length max(0, n-k+1). */
-export function shingleHashes(codes: Uint32Array, k: number): Uint32Array {
+/**
+ * Hash of each k-shingle: result[i] covers tokens [i, i+k). Length max(0, n-k+1). With `into` (at least
+ * that long), the result is a view of it.
+ */
+export function shingleHashes(codes: Uint32Array, k: number, into?: Uint32Array): Uint32Array {
   const n = codes.length - k + 1;
   if (n <= 0) return new Uint32Array(0);
-  const out = new Uint32Array(n);
+  const out = into ? into.subarray(0, n) : new Uint32Array(n);
   const P = 0x01000193;
   for (let i = 0; i < n; i++) {
     let h: number;
