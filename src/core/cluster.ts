@@ -147,10 +147,12 @@ export function clusterHits(records: readonly UnitRecord[], hits: HitTable, unit
   const fileOf = column(1, records.length);
   const files = new DistinctIds(records.length);
   const ids = hits.ids;
-  for (let r = 0; r < records.length; r++) {
+  for (let r = 0, next = 0; r < records.length; r++) {
     const rec = records[r]!;
-    // records usually come in the order they were asked for, which is the order of the slots
-    const s = ids[r] === rec.id ? r : hits.slotOf(rec.id);
+    // records usually come in the order they were asked for, which is the order of the slots, less those
+    // the matcher dropped (other languages): the slot after the last one is the first guess
+    const s = ids[next] === rec.id ? next : hits.slotOf(rec.id);
+    next = s + 1;
     slots[r] = s;
     if (s < 0) continue;
     const f = files.add(rec.fileId);
