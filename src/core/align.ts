@@ -157,17 +157,21 @@ function seedTable(sh: Uint32Array, m: number): SeedTable {
 }
 
 const COLUMNS = 10;
-let chainBuf = new Int32Array(0);
+let chainCols: Int32Array[] = [];
 /**
- * chainRuns' COLUMNS columns of n integers in a reused buffer (chainRuns is synchronous and writes every element
- * before reading it): allocating them per call, mostly a few dozen runs each, cost more than the programme.
+ * chainRuns' COLUMNS columns of at least n integers, views of one reused buffer (chainRuns is synchronous
+ * and writes every element before reading it): allocating them per call, mostly a few dozen runs each, cost
+ * more than the programme.
  */
 function chainColumns(n: number): Int32Array[] {
-  const cap = Math.max(64, n);
-  if (chainBuf.length < COLUMNS * cap) chainBuf = new Int32Array(COLUMNS * Math.max(cap, 2 * chainBuf.length / COLUMNS));
-  const cols: Int32Array[] = [];
-  for (let c = 0; c < COLUMNS; c++) cols.push(chainBuf.subarray(c * n, (c + 1) * n));
-  return cols;
+  const cap = chainCols[0]?.length ?? 0;
+  if (cap < n) {
+    const size = Math.max(64, n, 2 * cap);
+    const buf = new Int32Array(COLUMNS * size);
+    chainCols = [];
+    for (let c = 0; c < COLUMNS; c++) chainCols.push(buf.subarray(c * size, (c + 1) * size));
+  }
+  return chainCols;
 }
 
 /** Chains runs (increasing on both sides, gaps <= maxGap) and returns the best disjoint chains. */
