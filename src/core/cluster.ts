@@ -287,6 +287,8 @@ class DistinctIds {
   }
 }
 
+const sortScratch = new Scratch();
+
 /** Stable sort of order[lo, hi) by key[order[i]] (integers). */
 function sortRange(order: Uint32Array, lo: number, hi: number, key: Int32Array | Uint32Array): void {
   const g = hi - lo;
@@ -308,10 +310,11 @@ function sortRange(order: Uint32Array, lo: number, hi: number, key: Int32Array |
   const p2 = 2 ** (32 - Math.clz32(g)); // > g
   if ((max - min + 1) * p2 <= 2 ** 32) {
     // (key - min, position) packed in 32 bits: a native integer sort
-    const packed = new Uint32Array(g);
+    // (both in reused buffers: sortRange is synchronous, and a lookup sorts a few hundred ranges this way)
+    const packed = sortScratch.get(0, g), copy = sortScratch.get(1, g);
     for (let x = 0; x < g; x++) packed[x] = (key[order[lo + x]!]! - min) * p2 + x;
     packed.sort();
-    const copy = order.slice(lo, hi);
+    copy.set(order.subarray(lo, hi));
     for (let x = 0; x < g; x++) order[lo + x] = copy[packed[x]! & (p2 - 1)]!;
     return;
   }
