@@ -122,7 +122,7 @@ export class MergedPostings {
     const postings: Uint32Array[] = new Array(query.length);
     let skipped = 0;
     // a query's band keys repeat (its windows overlap): each distinct key is probed once, a repetition takes
-    // its first occurrence's answer (first[] over an open-addressing table of the query's keys)
+    // its first occurrence's answer (an open-addressing table of the query's keys holds first occurrences)
     let bits = 4;
     while (1 << bits < 2 * query.length) bits++;
     const tShift = 32 - bits, mask = (1 << bits) - 1;
