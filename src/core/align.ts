@@ -156,18 +156,34 @@ function seedTable(sh: Uint32Array, m: number): SeedTable {
   return seedScratch.build(sh, m);
 }
 
+const COLUMNS = 10;
+let chainCols: Int32Array[] = [];
+/**
+ * chainRuns' COLUMNS columns of at least n integers, views of one reused buffer (chainRuns is synchronous
+ * and writes every element before reading it): allocating them per call, mostly a few dozen runs each, cost
+ * more than the programme.
+ */
+function chainColumns(n: number): Int32Array[] {
+  const cap = chainCols[0]?.length ?? 0;
+  if (cap < n) {
+    const size = Math.max(64, n, 2 * cap);
+    const buf = new Int32Array(COLUMNS * size);
+    chainCols = [];
+    for (let c = 0; c < COLUMNS; c++) chainCols.push(buf.subarray(c * size, (c + 1) * size));
+  }
+  return chainCols;
+}
+
 /** Chains runs (increasing on both sides, gaps <= maxGap) and returns the best disjoint chains. */
 export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
   const sorted = input.slice().sort((x, y) => x.q - y.q || x.s - y.s);
   // the runs as columns (the dynamic programme below reads them ~256 times each)
   let n = sorted.length;
-  const Q = new Int32Array(n), S = new Int32Array(n), L = new Int32Array(n);
+  const [Q, S, L, QE, SE, score, prev, shift, reach, upTo] = chainColumns(n);
+  // (shift: tokens cut from the start of a run where it overlaps its predecessor, as runs extended backwards
+  // overlap; upTo: the best score of the runs since the last gap of more than maxGap in the query, which no
+  // chain crosses)
   for (let r = 0; r < n; r++) { const R = sorted[r]!; Q[r] = R.q; S[r] = R.s; L[r] = R.len; }
-  const score = new Float64Array(n);
-  const prev = new Int32Array(n);
-  // tokens cut from the start of a run where it overlaps its predecessor (runs extended backwards overlap)
-  const shift = new Int32Array(n);
-  const reach = new Float64Array(n);
   const chains: Chain[] = [];
   const { maxGap, k } = lim;
   while (n && chains.length < lim.maxChains) {
@@ -175,27 +191,34 @@ export function chainRuns(input: Run[], lim: AlignLimits): Chain[] {
     for (let r = 0; r < n; r++) total += L[r]!;
     if (total < lim.minMatched) break;
     // the furthest query end of runs 0..r: once it is more than maxGap behind a run, no earlier run can precede
-    // it (the scan below would skip them all)
-    let far = -Infinity;
-    for (let r = 0; r < n; r++) { const e = Q[r]! + L[r]!; if (e > far) far = e; reach[r] = far; }
+    // it (the scan below would skip them all); the runs' ends on both sides
+    let far = -1;
+    for (let r = 0; r < n; r++) {
+      const e = Q[r]! + L[r]!;
+      if (e > far) far = e;
+      reach[r] = far; QE[r] = e; SE[r] = S[r]! + L[r]!;
+    }
     let best = -1;
     for (let r = 0; r < n; r++) {
       const rq = Q[r]!, rs = S[r]!, rl = L[r]!;
       let sr = rl, pr = -1, cr = 0;
-      // look back over a bounded number of runs
-      for (let p = r - 1, seen = 0; p >= 0 && seen < 256; p--, seen++) {
-        if (rq - reach[p]! > maxGap) break;
-        const pqEnd = Q[p]! + L[p]!;
-        if (rq - pqEnd > maxGap + 512) break;
+      // look back over at most 256 runs; a predecessor ends at most rl - k tokens into the run on both sides
+      // (cut below) and at most maxGap before it
+      const qMin = rq - maxGap, qMax = rq + rl - k, sMax = rs + rl - k, tooFar = qMin - 512;
+      for (let p = r - 1, pMin = rl >= k ? Math.max(0, r - 256) : r; p >= pMin; p--) {
+        if (reach[p]! < qMin) break;
+        const pqEnd = QE[p]!, psEnd = SE[p]!;
+        if (pqEnd < tooFar) break;
+        if (pqEnd > qMax || psEnd > sMax) continue; // the most frequent case by far (overlapping runs)
+        if (upTo[p]! + rl <= sr) break; // no earlier run can beat the best predecessor so far
         if (score[p]! + rl <= sr) continue; // cannot beat the best predecessor so far
-        const psEnd = S[p]! + L[p]!;
         const cut = Math.max(0, pqEnd - rq, psEnd - rs);
-        if (cut > rl - k) continue;
         if (rq + cut - pqEnd > maxGap || rs + cut - psEnd > maxGap) continue;
         const sc = score[p]! + rl - cut;
         if (sc > sr) { sr = sc; pr = p; cr = cut; }
       }
       score[r] = sr; prev[r] = pr; shift[r] = cr;
+      upTo[r] = r > 0 && rq - reach[r - 1]! <= maxGap && upTo[r - 1]! > sr ? upTo[r - 1]! : sr;
       if (best < 0 || sr > score[best]!) best = r;
     }
     const chainRunsList: Run[] = [];

@@ -3,6 +3,7 @@
 // source units with up to 6 query units each, and Map-of-arrays bookkeeping plus comparator sorts over those
 // pairs cost more than the verification of the clusters they produce (41% of a lookup, profiled).
 import type { UnitRecord } from '../index/store';
+import { Scratch } from './scratch';
 import type { Unit } from './types';
 
 /** Hit units of one file closer than this (tokens) are verified together. */
@@ -39,12 +40,55 @@ export class HitTable {
 
   /** Records that query unit `ui` hit source unit `id`; query units must come in ascending order. */
   add(id: number, ui: number): void {
-    const slot = this.slotOf(id, true);
+    this.addTo(this.slotOf(id, true), ui);
+  }
+
+  /** add() on the unit's slot; true when the slot then holds perUnit query units */
+  private addTo(slot: number, ui: number): boolean {
     const c = this.counts[slot]!;
     const base = slot * this.perUnit;
     if (c === 0 || (c < this.perUnit && this.queryUnits[base + c - 1] !== ui)) {
       this.queryUnits[base + c] = ui;
       this.counts[slot] = c + 1;
+      return c + 1 === this.perUnit;
+    }
+    return c === this.perUnit;
+  }
+
+  /**
+   * add(id, ui) for every unit id of postings[ui * bands + b], ui ascending, then b, then the list's order.
+   * keys[i] is the band key whose list postings[i] is: equal keys have equal lists, and a query's windows
+   * (overlapping every few tokens) repeat a key ~5 times. Each distinct list looks its units up once; a
+   * repetition adds to the slots it found, and none once every unit of the list has all its query units.
+   */
+  addPostings(postings: readonly Uint32Array[], keys: Uint32Array, bands: number): void {
+    // the distinct lists (by key), each with the offset of its slots in one buffer
+    const lists = new DistinctIds(postings.length);
+    const offset = new Int32Array(postings.length), state = new Uint8Array(postings.length);
+    let total = 0;
+    for (let i = 0; i < postings.length; i++) {
+      const n = postings[i]?.length;
+      if (!n) continue;
+      const known = lists.size;
+      const e = lists.add(keys[i]!);
+      if (e === known) { offset[e] = total; total += n; }
+    }
+    const slots = new Int32Array(total);
+    for (let i = 0; i < postings.length; i++) {
+      const list = postings[i];
+      if (!list?.length) continue;
+      const e = lists.add(keys[i]!); // (there already: its number)
+      if (state[e] === SATURATED) continue;
+      const ui = Math.floor(i / bands), base = offset[e]!, fresh = state[e] === NEW;
+      let full = true;
+      for (let x = 0; x < list.length; x++) {
+        // add(list[x], ui), on the slot found the first time
+        let slot: number;
+        if (fresh) slots[base + x] = slot = this.slotOf(list[x]!, true);
+        else slot = slots[base + x]!;
+        if (!this.addTo(slot, ui)) full = false;
+      }
+      state[e] = full ? SATURATED : SEEN;
     }
   }
 
@@ -86,6 +130,9 @@ export class HitTable {
   }
 }
 
+/** states of a distinct list in addPostings */
+const NEW = 0, SEEN = 1, SATURATED = 2;
+
 export interface Cluster { fileId: number; ss: number; se: number; qs: number; qe: number; n: number; off: number }
 
 /**
@@ -100,10 +147,12 @@ export function clusterHits(records: readonly UnitRecord[], hits: HitTable, unit
   const fileOf = column(1, records.length);
   const files = new DistinctIds(records.length);
   const ids = hits.ids;
-  for (let r = 0; r < records.length; r++) {
+  for (let r = 0, next = 0; r < records.length; r++) {
     const rec = records[r]!;
-    // records usually come in the order they were asked for, which is the order of the slots
-    const s = ids[r] === rec.id ? r : hits.slotOf(rec.id);
+    // records usually come in the order they were asked for, which is the order of the slots, less those
+    // the matcher dropped (other languages): the slot after the last one is the first guess
+    const s = ids[next] === rec.id ? next : hits.slotOf(rec.id);
+    next = s + 1;
     slots[r] = s;
     if (s < 0) continue;
     const f = files.add(rec.fileId);
@@ -187,19 +236,11 @@ export function clusterHits(records: readonly UnitRecord[], hits: HitTable, unit
 
 /**
  * Column buffers reused across calls (clusterHits is synchronous; every element is written before it is
- * read): zero-filled allocations of ~16 columns of 10^5 entries cost a tenth of the clustering. Buffers above
- * KEEP_COLUMN entries are not kept.
+ * read): zero-filled allocations of ~16 columns of 10^5 entries cost a tenth of the clustering.
+ * (Scratch keeps buffers up to 2^20 entries.)
  */
-const columns: (Uint32Array | undefined)[] = [];
-const KEEP_COLUMN = 1 << 20;
-function column(slot: number, n: number): Uint32Array {
-  let b = columns[slot];
-  if (!b || b.length < n) {
-    b = new Uint32Array(Math.max(1024, n, 2 * (b?.length ?? 0)));
-    if (b.length <= KEEP_COLUMN) columns[slot] = b;
-  }
-  return b.subarray(0, n);
-}
+const columns = new Scratch();
+const column = (slot: number, n: number): Uint32Array => columns.get(slot, n);
 const columnI32 = (slot: number, n: number): Int32Array => new Int32Array(column(slot, n).buffer, 0, n);
 
 /** Distinct u32 ids in order of first appearance (an open-addressing table), each with a weight. */
@@ -246,6 +287,8 @@ class DistinctIds {
   }
 }
 
+const sortScratch = new Scratch();
+
 /** Stable sort of order[lo, hi) by key[order[i]] (integers). */
 function sortRange(order: Uint32Array, lo: number, hi: number, key: Int32Array | Uint32Array): void {
   const g = hi - lo;
@@ -267,10 +310,11 @@ function sortRange(order: Uint32Array, lo: number, hi: number, key: Int32Array |
   const p2 = 2 ** (32 - Math.clz32(g)); // > g
   if ((max - min + 1) * p2 <= 2 ** 32) {
     // (key - min, position) packed in 32 bits: a native integer sort
-    const packed = new Uint32Array(g);
+    // (both in reused buffers: sortRange is synchronous, and a lookup sorts a few hundred ranges this way)
+    const packed = sortScratch.get(0, g), copy = sortScratch.get(1, g);
     for (let x = 0; x < g; x++) packed[x] = (key[order[lo + x]!]! - min) * p2 + x;
     packed.sort();
-    const copy = order.slice(lo, hi);
+    copy.set(order.subarray(lo, hi));
     for (let x = 0; x < g; x++) order[lo + x] = copy[packed[x]! & (p2 - 1)]!;
     return;
   }

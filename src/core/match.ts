@@ -6,6 +6,7 @@ import { clusterHits, HitTable } from './cluster';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
+import { Scratch } from './scratch';
 import type { Tokenized } from './tokenize';
 import { languageFamily, type Match, type MatchKind, type MatchOptions, type SourceRef, type Unit } from './types';
 import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode } from './vocabulary';
@@ -76,19 +77,10 @@ export class Matcher {
     // (sized for a tenth of the entries and grown: a candidate gets 4-50 entries, measured on the perf queries,
     // and a table sized for all entries spread its probes over megabytes)
     const hits = new HitTable(MAX_PAIRS_PER_UNIT, entries / 10);
+    hits.addPostings(postings, keys, params.bands);
     const bandHits = new Map<number, number>();
     const countBands = this.tuning.minBandHits > 1;
-    for (let ui = 0; ui < units.length; ui++) {
-      for (let b = 0; b < params.bands; b++) {
-        const list = postings[ui * params.bands + b];
-        if (!list) continue;
-        for (let x = 0; x < list.length; x++) {
-          const id = list[x]!;
-          if (countBands) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
-          hits.add(id, ui);
-        }
-      }
-    }
+    if (countBands) for (const list of postings) for (const id of list ?? []) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
     const ids = hits.ids;
     let candidates: number[] = new Array<number>(ids.length);
     for (let i = 0; i < ids.length; i++) candidates[i] = ids[i]!; // (Array.from of a typed array is ~10x slower)
@@ -124,7 +116,7 @@ export class Matcher {
       const drift = 64 + (c.qe - c.qs) / 2;
       const dLo = -c.off - drift, dHi = -c.off + drift;
       const before = scored.length;
-      const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k), ss, this.limits, dLo, dHi);
+      const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi);
       for (const raw of chainRuns(runs, this.limits)) {
         const chain = trimPunctuation(raw, codes);
         const s = this.score(doc, shingles, chain, rec, diag, qExact.sh);
@@ -134,7 +126,7 @@ export class Matcher {
       // Repetitive code (tables of tests, lists of calls that differ only in literals) is ambiguous in
       // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
       // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
-      const exact = exactCodes(region, rec.raw.subarray(ss, se), params.k);
+      const exact = exactCodes(region, rec.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
       const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
       for (const raw of chainRuns(exactRuns, this.limits)) {
         const chain = trimPunctuation(raw, codes);
@@ -276,12 +268,23 @@ export class Matcher {
   }
 }
 
-/** Token codes that also carry the raw text's hash (equal only for equal raw tokens), and their shingles. */
-function exactCodes(codes: Uint32Array, raw: Uint16Array, k: number): { codes: Uint32Array; sh: Uint32Array } {
-  const out = new Uint32Array(codes.length);
+/**
+ * Token codes that also carry the raw text's hash (equal only for equal raw tokens), and their shingles;
+ * written into `into` and `intoSh` when given (see shingleHashes).
+ */
+function exactCodes(codes: Uint32Array, raw: Uint16Array, k: number, into?: Uint32Array, intoSh?: Uint32Array): { codes: Uint32Array; sh: Uint32Array } {
+  const out = into ? into.subarray(0, codes.length) : new Uint32Array(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = mix(codes[i]!, raw[i]! + 1);
-  return { codes: out, sh: shingleHashes(out, k) };
+  return { codes: out, sh: shingleHashes(out, k, intoSh) };
 }
+
+/**
+ * Buffers of the cluster loop, reused from cluster to cluster (three allocations per cluster, 200 clusters
+ * per query, cost more than hashing into them): each is filled and read between two awaits of match(), so
+ * concurrent matches cannot see each other's.
+ */
+const regionScratch = new Scratch();
+const scratch = (slot: number, n: number) => regionScratch.get(slot, n);
 
 const LEADING_NOISE = new Set([';', '}', ')', ']', ','].map(plainCode));
 const TRAILING_NOISE = new Set(['{', '(', '[', ','].map(plainCode));

@@ -14,11 +14,14 @@
 import { fmix32, splitmix32 } from './hash';
 import type { FingerprintParams, TokenStream, Unit } from './types';
 
-/** Hash of each k-shingle: result[i] covers tokens [i, i+k). Length max(0, n-k+1). */
-export function shingleHashes(codes: Uint32Array, k: number): Uint32Array {
+/**
+ * Hash of each k-shingle: result[i] covers tokens [i, i+k). Length max(0, n-k+1). With `into` (at least
+ * that long), the result is a view of it.
+ */
+export function shingleHashes(codes: Uint32Array, k: number, into?: Uint32Array): Uint32Array {
   const n = codes.length - k + 1;
   if (n <= 0) return new Uint32Array(0);
-  const out = new Uint32Array(n);
+  const out = into ? into.subarray(0, n) : new Uint32Array(n);
   const P = 0x01000193;
   for (let i = 0; i < n; i++) {
     let h: number;
@@ -156,9 +159,22 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
   const m = rowOf.length;
   const d = distinct.length;
   const blocks = Math.ceil(m / BLOCK);
-  // rows of n values: the permuted distinct shingles [0, d), then the block minima [d, d+blocks); every row
-  // is written before it is read, so the buffer of the previous call serves (no allocation, no zeroing)
-  if (scratchTable.length < (d + blocks) * n) scratchTable = new Uint32Array(Math.max((d + blocks) * n, 2 * scratchTable.length));
+  // Windows (the most units by far: one every queryStride tokens) span G whole blocks from a block boundary.
+  // Their minima slide: over segments of G blocks, the minima of each block's segment up to it (pre) and from
+  // it on (suf) make the minimum of any G consecutive blocks a minimum of two rows (van Herk / Gil-Werman).
+  const span = params.windowSize - k + 1;
+  const G = span % BLOCK === 0 ? span / BLOCK : 0;
+  const isWindow = (u: Unit) => u.start % BLOCK === 0 && Math.min(u.end - k + 1, m) - u.start === span;
+  let windows = 0;
+  if (G > 2) for (const u of units) if (isWindow(u)) windows++;
+  // (worth it when the windows' G rows each outweigh two more rows per block)
+  const slide = G > 2 && windows * (G - 2) > 2 * blocks;
+  const pre = d + blocks, suf = pre + blocks;
+  // rows of n values: the permuted distinct shingles [0, d), then the block minima [d, d+blocks), then when
+  // sliding pre [pre, pre+blocks) and suf; every row is written before it is read, so the buffer of the
+  // previous call serves (no allocation, no zeroing)
+  const rowCount = slide ? suf + blocks : pre;
+  if (scratchTable.length < rowCount * n) scratchTable = new Uint32Array(Math.max(rowCount * n, 2 * scratchTable.length));
   const table = scratchTable;
   for (let r = 0; r < d; r++) {
     const s = distinct[r]!;
@@ -194,11 +210,28 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
     minOfRows(table, rows, c, table, (d + b) * n, n);
   }
 
+  if (slide) {
+    for (let b0 = 0; b0 < blocks; b0 += G) {
+      const b1 = Math.min(b0 + G, blocks);
+      table.copyWithin((pre + b0) * n, (d + b0) * n, (d + b0 + 1) * n);
+      for (let b = b0 + 1; b < b1; b++) minOfTwo(table, (pre + b - 1) * n, (d + b) * n, (pre + b) * n, n);
+      table.copyWithin((suf + b1 - 1) * n, (d + b1 - 1) * n, (d + b1) * n);
+      for (let b = b1 - 2; b >= b0; b--) minOfTwo(table, (suf + b + 1) * n, (d + b) * n, (suf + b) * n, n);
+    }
+  }
+
   const keys = new Uint32Array(units.length * params.bands);
   const sig = new Uint32Array(n);
   for (let ui = 0; ui < units.length; ui++) {
     const u = units[ui]!;
     const hi = Math.min(u.end - k + 1, m);
+    if (slide && isWindow(u)) {
+      const j = u.start / BLOCK;
+      if (j % G === 0) sig.set(table.subarray((suf + j) * n, (suf + j + 1) * n));
+      else minOfTwo(table, (suf + j) * n, (pre + j + G - 1) * n, 0, n, sig);
+      bandKeys(sig, params.bands, params.rows, params.seed, keys, ui * params.bands);
+      continue;
+    }
     let i = u.start, c = 0;
     // single rows up to a block boundary, whole blocks, single rows after the last whole block
     for (const end = Math.min(hi, roundUp(i, BLOCK)); i < end; i++) rows[c++] = rowOf[i]! * n;
@@ -213,6 +246,14 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
 
 let scratchTable = new Uint32Array(0);
 const KEEP_TABLE = 1 << 22;
+
+/** out[o+j] = min(table[a+j], table[b+j]) for j < n (out: the table itself unless given) */
+function minOfTwo(table: Uint32Array, a: number, b: number, o: number, n: number, out = table): void {
+  for (let j = 0; j < n; j++) {
+    const x = table[a + j]!, y = table[b + j]!;
+    out[o + j] = x < y ? x : y;
+  }
+}
 
 /** out[o+j] = min over the first `count` offsets r of rows of table[r+j] (0xffffffff when count is 0), j < n; row by row */
 function minOfRows(table: Uint32Array, rows: Int32Array, count: number, out: Uint32Array, o: number, n: number): void {

@@ -145,6 +145,46 @@ test('findRuns and chainRuns give what the plain reference implementations give'
   }
 });
 
+test('chainRuns gives what the plain reference gives on arbitrary runs (short, far apart, crowded)', () => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const r = rng(seed);
+    const n = Math.floor(r() * (seed % 4 === 0 ? 900 : 120));
+    // spread: crowded runs (many overlapping in the query) or runs far apart (gaps beyond maxGap + 512)
+    const spread = seed % 3 === 0 ? 4000 : 300;
+    const runs: Run[] = [];
+    for (let i = 0; i < n; i++) {
+      const q = Math.floor(r() * spread), d = Math.floor(r() * 5) * 7;
+      // (now and then a long run, which keeps the furthest query end ahead of short runs that start after it)
+      const len = seed % 6 === 1 && r() < 0.1 ? 200 + Math.floor(r() * 900) : 1 + Math.floor(r() * (seed % 5 === 0 ? 8 : 60));
+      runs.push({ q, s: q + d + Math.floor(r() * (seed % 2 ? 3 : 400)), len });
+    }
+    const lim = { ...LIMITS, k: 3 + (seed % 4), maxGap: seed % 7 === 0 ? 600 : LIMITS.maxGap, minMatched: 10 + (seed % 40) };
+    assert.deepEqual(plainChains(chainRuns(runs, lim)), plainChains(chainRunsRef(runs, lim)), `seed ${seed}`);
+  }
+});
+
+test('chainRuns looks back over 256 runs, not more', () => {
+  // a predecessor 256 or 257 runs back, the runs between them placed elsewhere in the source
+  for (const between of [255, 256]) {
+    const runs: Run[] = [{ q: 940, s: 940, len: 20 }];
+    for (let i = 0; i < between; i++) runs.push({ q: 941 + (i % 59), s: 5000 + 100 * i, len: 5 });
+    runs.push({ q: 1000, s: 1000, len: 50 });
+    const lim = { ...LIMITS, minMatched: 60 };
+    const got = chainRuns(runs, lim);
+    assert.deepEqual(plainChains(got), plainChains(chainRunsRef(runs, lim)));
+    assert.deepEqual(got.map((c) => c.matched), between === 255 ? [70] : []);
+  }
+});
+
+test('chainRuns stops looking back at a run that ends more than maxGap + 512 tokens before', () => {
+  // A (long, elsewhere in the source) keeps the furthest query end close to R, so P, which ends long before
+  // R, stops the look-back before it reaches B, which could precede R
+  const runs: Run[] = [{ q: 0, s: 10000, len: 560 }, { q: 5, s: 5, len: 590 }, { q: 10, s: 3000, len: 5 }, { q: 600, s: 600, len: 50 }];
+  const got = chainRuns(runs, LIMITS);
+  assert.deepEqual(plainChains(got), plainChains(chainRunsRef(runs, LIMITS)));
+  assert.deepEqual(got.map((c) => c.matched), [590, 50]);
+});
+
 test('findRuns: a source region shorter than k has no seeds', () => {
   const q = Uint32Array.from([1, 2, 3, 4, 5, 6]);
   assert.deepEqual(findRuns(q, shingleHashes(q, 5), 0, 6, q.subarray(0, 3), shingleHashes(q.subarray(0, 3), 5), 0, LIMITS), []);
@@ -229,6 +269,39 @@ test('clusterHits gives the most-hit clusters of the plain reference, in the sam
       assert.equal(got.count, want.length, `count, seed ${seed}`);
       // (an offset of -0 is 0 in the typed columns; the matcher only adds to it)
       assert.deepEqual(got.top, want.slice(0, limit).map((c) => ({ ...c, off: c.off + 0 })), `clusters, seed ${seed} limit ${limit}`);
+    }
+  }
+});
+
+test('HitTable.addPostings records what add() records entry by entry', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const r = rng(seed);
+    const bands = 1 + (seed % 12);
+    // a pool of band keys with their lists; each (query unit, band) takes one, so keys repeat
+    const pool: { key: number; list: Uint32Array }[] = [];
+    for (let i = 0; i < 5 + Math.floor(r() * 60); i++) {
+      const list = new Uint32Array(Math.floor(r() * (seed % 3 ? 12 : 40)));
+      for (let x = 0; x < list.length; x++) list[x] = Math.floor(r() * (seed % 2 ? 50 : 5000)) * 3 + 1;
+      pool.push({ key: (Math.floor(r() * 2 ** 32) >>> 0), list });
+    }
+    const units = 1 + Math.floor(r() * 300);
+    const keys = new Uint32Array(units * bands);
+    const postings: Uint32Array[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      // neighbouring query units often share a key (overlapping windows)
+      const e = i >= bands && r() < 0.6 ? pool.findIndex((p) => p.key === keys[i - bands]) : Math.floor(r() * pool.length);
+      keys[i] = pool[e]!.key;
+      postings.push(pool[e]!.list);
+    }
+    const want = new HitTable(6, 16), got = new HitTable(6, seed % 2 ? 16 : 4096);
+    for (let i = 0; i < postings.length; i++) for (const id of postings[i]!) want.add(id, Math.floor(i / bands));
+    got.addPostings(postings, keys, bands);
+    assert.deepEqual([...got.ids], [...want.ids], `first-hit order, seed ${seed}`);
+    for (let s = 0; s < want.size; s++) {
+      const w: number[] = [], g: number[] = [];
+      for (let j = 0; j < want.count(s); j++) w.push(want.queryUnit(s, j));
+      for (let j = 0; j < got.count(s); j++) g.push(got.queryUnit(s, j));
+      assert.deepEqual(g, w, `query units of slot ${s}, seed ${seed}`);
     }
   }
 });

@@ -238,6 +238,18 @@ describe('file store lookups', () => {
     for (const [i, p] of postings.entries()) assert.deepEqual(Array.from(p), all[i]!.length > limit ? [] : Array.from(all[i]!));
   });
 
+  test('repeated keys (a query\'s overlapping windows) get the same answer each time, skips counted each time', async () => {
+    const distinct = Uint32Array.from({ length: 120 }, (_, i) => (i % 3 ? sharedKey(i) : 0xdead0000 + i)); // some absent
+    const once = await reader.lookup(distinct, 10);
+    assert.ok(once.skipped > 0);
+    const skips: number[] = [];
+    for (const k of distinct) skips.push((await reader.lookup(Uint32Array.of(k), 10)).skipped);
+    const order = Array.from({ length: 600 }, (_, i) => (i * 37) % 120);
+    const { postings, skipped } = await reader.lookup(Uint32Array.from(order, (i) => distinct[i]!), 10);
+    assert.equal(skipped, order.reduce((n, i) => n + skips[i]!, 0));
+    order.forEach((i, x) => assert.deepEqual(Array.from(postings[x]!), Array.from(once.postings[i]!)));
+  });
+
   test('documentFrequency counts repositories containing each shingle', async () => {
     const sets = repos.map((files) => new Set(files.flatMap((f) => Array.from(f.shingles))));
     const query: number[] = [];

@@ -2,7 +2,7 @@
 // keys must equal those of the specification computed shingle by shingle (minhash.ts, steps 3 and 4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bandKeys, shingleHashes, signature, unitBandKeys } from '../../src/core/minhash';
+import { bandKeys, fingerprintUnits, shingleHashes, signature, unitBandKeys } from '../../src/core/minhash';
 import { fnv1a32, splitmix32 } from '../../src/core/hash';
 import { DEFAULT_PARAMS } from '../../src/core/options';
 import type { Unit } from '../../src/core/types';
@@ -35,5 +35,22 @@ test('unitBandKeys equals the shingle-by-shingle specification for units of ever
     units.forEach((u, i) => {
       assert.deepEqual(Array.from(keys.subarray(i * p.bands, (i + 1) * p.bands)), expectedKeys(sh, u), `${tokens} tokens, unit [${u.start}, ${u.end})`);
     });
+  }
+});
+
+test('unitBandKeys equals the specification for a query\'s units: overlapping windows every queryStride tokens', () => {
+  // (windows starting on block boundaries take their minima from sliding segments of blocks)
+  const p = DEFAULT_PARAMS;
+  for (const tokens of [40, 41, 44, 77, 120, 1003]) {
+    const codes = Uint32Array.from({ length: tokens }, (_, i) => fnv1a32('t' + ((i * 7919) % 97)));
+    const sh = shingleHashes(codes, p.k);
+    const syntactic: Unit[] = [{ kind: 'function', start: 3, end: Math.min(tokens, 90) }, { kind: 'class', start: 0, end: tokens }];
+    for (const stride of [p.queryStride, 1, 8]) {
+      const units = fingerprintUnits(tokens, syntactic, p, stride, 1500);
+      const keys = unitBandKeys(sh, units, p);
+      units.forEach((u, i) => {
+        assert.deepEqual(Array.from(keys.subarray(i * p.bands, (i + 1) * p.bands)), expectedKeys(sh, u), `${tokens} tokens, stride ${stride}, unit [${u.start}, ${u.end})`);
+      });
+    }
   }
 });

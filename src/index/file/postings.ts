@@ -13,6 +13,8 @@ export interface SegmentPostings {
 }
 
 const EMPTY = new Uint32Array(0);
+/** the (empty) answer for a key with more than maxPostings units */
+const SKIPPED = new Uint32Array(0);
 /** entries per chunk of the key space when merging: counters and destination of a chunk stay in cache */
 const CHUNK_ENTRIES = 1 << 16;
 
@@ -119,8 +121,24 @@ export class MergedPostings {
     const { keys, offsets, units, buckets, shift } = this;
     const postings: Uint32Array[] = new Array(query.length);
     let skipped = 0;
+    // a query's band keys repeat (its windows overlap): each distinct key is probed once, a repetition takes
+    // its first occurrence's answer (an open-addressing table of the query's keys holds first occurrences)
+    let bits = 4;
+    while (1 << bits < 2 * query.length) bits++;
+    const tShift = 32 - bits, mask = (1 << bits) - 1;
+    const table = new Int32Array(1 << bits).fill(-1);
     for (let q = 0; q < query.length; q++) {
       const key = query[q]!;
+      let t = Math.imul(key, 0x9e3779b1) >>> tShift;
+      let first = table[t]!;
+      while (first >= 0 && query[first] !== key) { t = (t + 1) & mask; first = table[t]!; }
+      if (first >= 0) {
+        const p = postings[first]!;
+        postings[q] = p;
+        if (p === SKIPPED) skipped++;
+        continue;
+      }
+      table[t] = q;
       const h = key >>> shift;
       let i = buckets[h]!;
       const hi = buckets[h + 1]!;
@@ -132,7 +150,7 @@ export class MergedPostings {
       const lo = offsets[i]!;
       const n = offsets[i + 1]! - lo;
       if (n > maxPostings) {
-        postings[q] = EMPTY;
+        postings[q] = SKIPPED;
         skipped++;
       } else {
         postings[q] = units.subarray(lo, lo + n); // a view: callers only read, and a copy per key cost a third of lookup()
