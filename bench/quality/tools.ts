@@ -99,21 +99,37 @@ export async function runDolos(truth: Truth, log: (s: string) => void): Promise<
       notes.push(`Dolos failed on ${language}: ${(e as Error).message.split('\n')[0]}`);
       continue;
     }
+    // Dolos's finding for a workspace file w and an indexed file o is the pair (w, o): the lines it
+    // reports in w are the union of the pair's fragments' left selections. With buildFragments' defaults
+    // (minimumOccurrences 1) every occurrence in w of a fingerprint that w and o share lies in some
+    // fragment, and squashing only drops fragments contained in others, so that union spans exactly
+    // the occurrences in w of the shared fingerprints. It is computed here straight from the index, one
+    // workspace file at a time: report.allPairs() builds every pair of every two files (the indexed ones
+    // among themselves too) and ran out of a 16 GB heap on the full configuration's Java, and
+    // buildFragments pairs every occurrence on one side with every one on the other, which took 270 s
+    // for one pair of numeric tables (a flex scanner against zlib's crc32.h). The same findings as
+    // buildFragments on the small configuration (checked when this was written).
     let n = 0;
-    for (const pair of report.allPairs()) {
-      const a = pair.leftFile.path, b = pair.rightFile.path;
-      const [w, o, wLeft] = wsOf.has(a) && repoOf.has(b) ? [wsOf.get(a)!, repoOf.get(b)!, true]
-        : wsOf.has(b) && repoOf.has(a) ? [wsOf.get(b)!, repoOf.get(a)!, false] : [undefined, undefined, false];
-      if (!w || !o) continue;
-      const frags = pair.buildFragments();
-      if (!frags.length) continue;
-      let s = Infinity, e = -Infinity;
-      for (const fr of frags) {
-        const sel = wLeft ? fr.leftSelection : fr.rightSelection;
-        s = Math.min(s, sel.startRow + 1); e = Math.max(e, sel.endRow + 1);
+    for (const entry of report.entries()) {
+      const w = wsOf.get(entry.file.path);
+      if (!w) continue;
+      const extent = new Map<string, { s: number; e: number }>();
+      for (const shared of entry.shared) {
+        let s = Infinity, e = -Infinity;
+        for (const occ of shared.occurrencesOf(entry.file)) {
+          s = Math.min(s, occ.side.location.startRow + 1); e = Math.max(e, occ.side.location.endRow + 1);
+        }
+        for (const f of shared.files()) {
+          if (!repoOf.has(f.path)) continue;
+          const x = extent.get(f.path);
+          if (x) { x.s = Math.min(x.s, s); x.e = Math.max(x.e, e); } else extent.set(f.path, { s, e });
+        }
       }
-      findings.push({ file: w.rel, startLine: s, endLine: e, repo: o.repo, path: o.rel });
-      n++;
+      for (const [p, { s, e }] of extent) {
+        const o = repoOf.get(p)!;
+        findings.push({ file: w.rel, startLine: s, endLine: e, repo: o.repo, path: o.rel });
+        n++;
+      }
     }
     log(`dolos: ${language}: ${theirs.length} indexed + ${mine.length} workspace files, ${n} cross pairs`);
   }
