@@ -1,6 +1,7 @@
 // Engine performance, baselines side by side in one run; several runs, medians and ratios.
 //   node --import tsx bench/perf/engine.ts [--runs 3] [--lookup-units 1000000] [--out bench/results/perf.json]
 //     [--reuse-index DIR] [--only fingerprint,index,scan,lookup,minhash] [--from-sources] [--index-mode job|repo]
+//     [--workers-start warm|cold]
 // It measures the code users run: started under tsx, it builds the bundles (node esbuild.mjs --bench: dist/*.js,
 // the grammars and this benchmark as dist/perf-engine.js, so the pool starts dist/worker.js) and re-runs
 // itself from dist/. --from-sources measures the TypeScript sources under tsx instead (slower: every call
@@ -9,7 +10,8 @@
 //  - parse-only throughput (tree-sitter parse, one thread) vs fingerprinting throughput (read + parse +
 //    tokenize + units + MinHash/LSH, one thread) vs the indexer with 1 and 2 worker threads (the 23
 //    repositories as one `indexRepositories` job, as `memocheck index a b c` runs them; --index-mode repo:
-//    one `indexRepository` call each);
+//    one `indexRepository` call each; --workers-start: both worker counts start with workers that have
+//    already run, the default, or both with fresh ones);
 //  - index bytes per corpus byte; peak RSS;
 //  - scan throughput (negative repositories against the index);
 //  - lookup latency of 1,000-line files (from negative repositories) against an index of >= --lookup-units
@@ -27,6 +29,7 @@ import { DEFAULT_PARAMS } from '../../src/core/options';
 import { corpus, lookupQueries, sourceFiles } from './corpus';
 import { loadLanguage, parserFor, tokenizeText } from '../../src/node/grammars';
 import { indexRepositories, indexRepository, openStore, Scanner, tokenizeForScan } from '../../src/node/engine';
+import { endSpareWorkers, FilePool } from '../../src/node/pool';
 
 const require = createRequire(__filename);
 /** the repository: two levels up from bench/perf/engine.ts, one up from dist/perf-engine.js */
@@ -39,6 +42,9 @@ const RUNS = Number(arg('runs', '3'));
 const LOOKUP_UNITS = Number(arg('lookup-units', '1000000'));
 /** job: the indexed repositories as one indexRepositories job (the CLI's way); repo: one indexRepository call each */
 const INDEX_MODE = arg('index-mode', 'job');
+/** warm: every timed indexing starts with workers that have already run (throughput); cold: with fresh ones */
+const WORKERS_START = arg('workers-start', 'warm');
+if (WORKERS_START !== 'warm' && WORKERS_START !== 'cold') throw new Error(`--workers-start must be warm or cold (got ${WORKERS_START})`);
 if (INDEX_MODE !== 'job' && INDEX_MODE !== 'repo') throw new Error(`--index-mode must be job or repo (got ${INDEX_MODE})`);
 const OUT = arg('out', path.join(ROOT, 'bench', 'results', 'perf.json'));
 /** an existing >= LOOKUP_UNITS index to reuse for the lookup phase (building one takes minutes) */
@@ -111,9 +117,12 @@ async function main() {
   const idxMs: Record<number, number[]> = { 1: [], 2: [] };
   const idxCpu: Record<number, { main: number[]; others: number[] }> = { 1: { main: [], others: [] }, 2: { main: [], others: [] } };
   if (phase('index')) {
-    // warm-up, untimed: the licence corpus is built once per process (~1 s), which would land in the first run
+    // warm-up, untimed: the licence corpus is built once per process (~1 s), which would land in the first
+    // run; and with --workers-start warm, two workers that have run every language's code (a fresh worker
+    // runs its first seconds on unoptimized JavaScript and wasm)
     const warm = await openStore(path.join(tmp, 'warm-up'));
-    await indexRepository(warm, indexed[0]!.dir, { workers: 1 });
+    if (WORKERS_START === 'warm') await indexRepositories(warm, indexed.map((r) => ({ dir: r.dir, name: r.name })), { workers: 2 });
+    else await indexRepository(warm, indexed[0]!.dir, { workers: 1 });
     await warm.close();
   }
   let indexBytes = 0, units = 0;
@@ -122,6 +131,17 @@ async function main() {
     const ms = { 1: 0, 2: 0 };
     const cpu = { 1: { main: 0, others: 0 }, 2: { main: 0, others: 0 } };
     const timed = async (workers: 1 | 2, work: () => Promise<unknown>) => {
+      // the pools of both worker counts start alike: with warm workers (an idle pool keeps the second one
+      // from ending while one worker runs), or with fresh ones
+      if (WORKERS_START === 'cold') await endSpareWorkers();
+      const holder = WORKERS_START === 'warm' && workers === 1 ? new FilePool(1) : undefined;
+      try {
+        await timedRun(workers, work);
+      } finally {
+        await holder?.close();
+      }
+    };
+    const timedRun = async (workers: 1 | 2, work: () => Promise<unknown>) => {
       const c = cpuMs();
       const t = performance.now();
       await work();

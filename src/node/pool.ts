@@ -42,6 +42,17 @@ function putSpare(w: Worker): void {
   spareTimer.unref();
 }
 
+/** How many idle workers of closed pools wait for the next pool. */
+export function spareWorkerCount(): number {
+  return spare.length;
+}
+
+/** Ends the idle workers of closed pools now (the next pool starts fresh ones). */
+export async function endSpareWorkers(): Promise<void> {
+  if (spareTimer) { clearTimeout(spareTimer); spareTimer = undefined; }
+  await Promise.all(spare.splice(0).map((w) => w.terminate()));
+}
+
 /** Workers that ended (crashed or terminated): never handed on. */
 const ended = new WeakSet<Worker>();
 

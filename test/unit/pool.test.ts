@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { depthFor, FilePool } from '../../src/node/pool';
+import { depthFor, endSpareWorkers, FilePool, spareWorkerCount } from '../../src/node/pool';
 import type { FileResult } from '../../src/node/fileJob';
 import { DEFAULT_PARAMS } from '../../src/core/options';
 
@@ -41,6 +41,23 @@ test('pools run jobs one after another, also after a pool was closed with a job 
   } finally {
     await c.close();
   }
+});
+
+test('ended spare workers are not handed on: the next pool starts a fresh worker that works', async () => {
+  await endSpareWorkers(); // (the earlier tests' pools left theirs)
+  const a = new FilePool(1);
+  const expected = keys(await a.run(job).finally(() => a.close()));
+  assert.equal(spareWorkerCount(), 1);
+  await endSpareWorkers();
+  assert.equal(spareWorkerCount(), 0);
+  await endSpareWorkers(); // nothing left to end
+  const b = new FilePool(1);
+  try {
+    assert.deepEqual(keys(await b.run(job)), expected);
+  } finally {
+    await b.close();
+  }
+  assert.equal(spareWorkerCount(), 1);
 });
 
 test('each worker holds fewer jobs as the queue runs dry, so no worker is left alone with a backlog', () => {
