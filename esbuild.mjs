@@ -1,7 +1,8 @@
 // Builds the extension bundle, the CLI bundle and the worker bundle into dist/, and copies the
 // tree-sitter runtime and grammar .wasm files beside them (they are loaded with locateFile at run time).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { copyFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -40,6 +41,15 @@ for (const b of builds) {
   else await esbuild.build(options);
 }
 if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+
+// the SPDX licence corpus, precomputed once here instead of in every process that detects a licence
+// (src/node/license.ts reads dist/license-corpus.json and builds the corpus itself when it is missing or stale)
+if (!watch) {
+  const gen = 'dist/.license-corpus.js';
+  await esbuild.build({ ...common, sourcemap: false, entryPoints: ['scripts/license-corpus.ts'], outfile: gen });
+  execFileSync(process.execPath, [gen, 'dist/license-corpus.json'], { stdio: 'inherit' });
+  rmSync(gen);
+}
 
 const grammars = {
   'tree-sitter-javascript': ['tree-sitter-javascript.wasm'],

@@ -39,16 +39,16 @@ test('walkthrough media exist', () => {
   for (const w of pkg.contributes.walkthroughs) for (const s of w.steps) assert.ok(existsSync(path.join(root, s.media.markdown)), s.media.markdown);
 });
 
-test('.vscodeignore: the package holds the bundles, every grammar, media and metadata, nothing else', () => {
+test('.vscodeignore: the package holds the bundles, every grammar, the licence corpus, media and metadata, nothing else', () => {
   assert.ok(existsSync(path.join(root, 'dist', 'extension.js')), 'dist/extension.js is missing: run npm run build first (npm test does)');
   const files = execFileSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
     .split('\n').map(s => s.trim()).filter(Boolean).sort();
-  for (const f of ['dist/extension.js', 'dist/extension-worker.js', 'dist/worker.js', 'dist/cli.js', 'dist/web-tree-sitter.wasm', 'package.json', 'media/report.js', 'media/report.css']) {
+  for (const f of ['dist/extension.js', 'dist/extension-worker.js', 'dist/worker.js', 'dist/cli.js', 'dist/web-tree-sitter.wasm', 'dist/license-corpus.json', 'package.json', 'media/report.js', 'media/report.css']) {
     assert.ok(files.includes(f), `${f} is packaged`);
   }
   const grammars = files.filter(f => f.startsWith('dist/grammars/'));
   assert.equal(grammars.length, 12, 'the twelve grammar .wasm files');
   for (const v of pkg.contributes.jsonValidation) assert.ok(files.includes(v.url.replace(/^\.\//, '')), `${v.url} (JSON schema of ${v.fileMatch}) is packaged`);
-  const stray = files.filter(f => !/^(dist\/[\w-]+\.(js|wasm)|dist\/grammars\/[\w-]+\.wasm|media\/.+|schemas\/[\w-]+\.schema\.json|package\.json|README\.md|CHANGELOG\.md|LICENSE(\.md)?)$/.test(f));
+  const stray = files.filter(f => !/^(dist\/[\w-]+\.(js|wasm)|dist\/license-corpus\.json|dist\/grammars\/[\w-]+\.wasm|media\/.+|schemas\/[\w-]+\.schema\.json|package\.json|README\.md|CHANGELOG\.md|LICENSE(\.md)?)$/.test(f));
   assert.deepEqual(stray, []);
 });
