@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import {
   buildLicenseCorpus, debianMainLicense, debianStanzaFor, isManifest, licenseSection, licensesOf, matchLicenseText,
   noticeLicenses, parseDebianCopyright, parseManifest, projectLicenseFromSections, spdxHeader, UNKNOWN,
-  type DebianCopyright, type LicenseCorpus, type LicenseText, type TextMatch,
+  type DebianCopyright, type LicenseCorpus, type LicenseReference, type LicenseText, type TextMatch,
 } from '../core/license';
 
 export type LicenseEvidence = 'manifest' | 'text' | 'debian';
@@ -65,20 +65,40 @@ export function licenseCorpus(): LicenseCorpus {
 
 interface CorpusFile {
   source: string;
-  /** per reference: its ids, whether OSI approved, its trigrams (little-endian uint32, base64) in set order */
-  references: { ids: string[]; osi: boolean; grams: string }[];
+  /** per reference: its ids and whether OSI approved (its trigrams are those the index lists it under) */
+  references: { ids: string[]; osi: boolean }[];
+  /** the inverted index (LicenseCorpus keys, starts, refs), little-endian, base64 */
+  keys: string;
+  starts: string;
+  refs: string;
+}
+
+function toBase64(a: Uint32Array | Uint16Array): string {
+  const bytes = Buffer.alloc(a.length * a.BYTES_PER_ELEMENT);
+  for (let i = 0; i < a.length; i++) {
+    if (a.BYTES_PER_ELEMENT === 4) bytes.writeUInt32LE(a[i]!, i * 4);
+    else bytes.writeUInt16LE(a[i]!, i * 2);
+  }
+  return bytes.toString('base64');
+}
+
+function fromBase64<T extends Uint32Array | Uint16Array>(text: unknown, make: (n: number) => T): T | undefined {
+  if (typeof text !== 'string') return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  const out = make(0);
+  const size = out.BYTES_PER_ELEMENT;
+  if (bytes.length % size) return undefined;
+  const a = make(bytes.length / size);
+  for (let i = 0; i < a.length; i++) a[i] = size === 4 ? bytes.readUInt32LE(i * 4) : bytes.readUInt16LE(i * 2);
+  return a;
 }
 
 /** The corpus as JSON, for licenseCorpus to read back. */
 export function serializeLicenseCorpus(c: LicenseCorpus, source = licenseCorpusSource()): string {
   const file: CorpusFile = {
     source,
-    references: c.references.map((r) => {
-      const grams = Uint32Array.from(r.grams);
-      const le = new DataView(grams.buffer);
-      for (let i = 0; i < grams.length; i++) le.setUint32(i * 4, grams[i]!, true);
-      return { ids: r.ids, osi: r.osi, grams: Buffer.from(grams.buffer).toString('base64') };
-    }),
+    references: c.references.map((r) => ({ ids: r.ids, osi: r.osi })),
+    keys: toBase64(c.keys), starts: toBase64(c.starts), refs: toBase64(c.refs),
   };
   return JSON.stringify(file);
 }
@@ -92,25 +112,28 @@ export function readLicenseCorpus(file: string, source = licenseCorpusSource()):
     return undefined;
   }
   if (parsed?.source !== source || !Array.isArray(parsed.references)) return undefined;
-  const references: LicenseCorpus['references'][number][] = [];
-  const postings = new Map<number, number[]>();
-  for (const r of parsed.references) {
-    if (!Array.isArray(r?.ids) || typeof r.osi !== 'boolean' || typeof r.grams !== 'string') return undefined;
-    const bytes = Buffer.from(r.grams, 'base64');
-    if (bytes.length % 4) return undefined;
-    const le = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-    const grams = new Set<number>();
-    const index = references.length;
-    for (let i = 0; i < bytes.length; i += 4) {
-      const g = le.getUint32(i, true);
-      grams.add(g);
-      const list = postings.get(g);
-      if (list) list.push(index);
-      else postings.set(g, [index]);
-    }
-    references.push({ ids: r.ids, grams, osi: r.osi });
+  const keys = fromBase64(parsed.keys, (n) => new Uint32Array(n));
+  const starts = fromBase64(parsed.starts, (n) => new Uint32Array(n));
+  const refs = fromBase64(parsed.refs, (n) => new Uint16Array(n));
+  // the index must fit the references: one start per key and one past the end, no reference out of range
+  if (!keys || !starts || !refs || starts.length !== keys.length + 1 || starts[keys.length] !== refs.length) return undefined;
+  const count = new Uint32Array(parsed.references.length);
+  for (const i of refs) {
+    if (i >= count.length) return undefined;
+    count[i]!++;
   }
-  return { references, postings };
+  // each reference's trigrams, ascending: the keys it is listed under, in key order
+  const grams = Array.from(count, (n) => new Uint32Array(n));
+  const filled = new Uint32Array(count.length);
+  for (let k = 0; k < keys.length; k++) {
+    for (let j = starts[k]!; j < starts[k + 1]!; j++) grams[refs[j]!]![filled[refs[j]!]!++] = keys[k]!;
+  }
+  const references: LicenseReference[] = [];
+  for (const [i, r] of parsed.references.entries()) {
+    if (!Array.isArray(r?.ids) || typeof r.osi !== 'boolean') return undefined;
+    references.push({ ids: r.ids, grams: grams[i]!, osi: r.osi });
+  }
+  return { references, keys, starts, refs };
 }
 
 /** Licence of a text (LICENSE, COPYING, a licence paragraph). */

@@ -11,18 +11,31 @@ import type { LicenseCorpus } from '../../src/core/license';
 const built = buildSpdxCorpus();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'memocheck-corpus-'));
 
-/** references with their trigrams in set order, and postings in map order */
+/** references with their trigrams, and the inverted index */
 function plain(c: LicenseCorpus) {
-  return { references: c.references.map((r) => ({ ids: r.ids, osi: r.osi, grams: [...r.grams] })), postings: [...c.postings] };
+  return {
+    references: c.references.map((r) => ({ ids: r.ids, osi: r.osi, grams: [...r.grams] })),
+    keys: [...c.keys], starts: [...c.starts], refs: [...c.refs],
+  };
 }
 
-test('a serialized corpus reads back as the same references, trigrams and postings, in the same order', () => {
+test('a serialized corpus reads back as the same references, trigrams and inverted index', () => {
   const file = path.join(dir, 'corpus.json');
   writeFileSync(file, serializeLicenseCorpus(built));
   const read = readLicenseCorpus(file);
   assert.ok(read);
   assert.ok(built.references.length > 500);
   assert.deepEqual(plain(read), plain(built));
+});
+
+test('the inverted index lists, for each trigram, exactly the references that hold it, ascending', () => {
+  assert.equal(built.starts.length, built.keys.length + 1);
+  for (let k = 0; k < built.keys.length; k += 97) {
+    const g = built.keys[k]!;
+    const holders = built.references.flatMap((r, i) => (r.grams.includes(g) ? [i] : []));
+    assert.deepEqual([...built.refs.subarray(built.starts[k], built.starts[k + 1])], holders);
+  }
+  for (let k = 1; k < built.keys.length; k++) assert.ok(built.keys[k - 1]! < built.keys[k]!);
 });
 
 test('the build writes the corpus beside the bundles, equal to a freshly built one', () => {
@@ -40,8 +53,14 @@ test('a missing, damaged, truncated or stale corpus file is not used (the corpus
   assert.equal(readLicenseCorpus(write('truncated.json', json.slice(0, json.length / 2))), undefined);
   assert.equal(readLicenseCorpus(write('other.json', '{"hello": 1}')), undefined);
   assert.equal(readLicenseCorpus(write('stale.json', serializeLicenseCorpus(built, 'format 1, spdx-license-list 0.0.1'))), undefined);
-  const odd = JSON.parse(json) as { references: { grams: string }[] };
-  odd.references[0]!.grams = 'AAA'; // not a whole number of uint32s
+  const odd = JSON.parse(json) as { keys: string };
+  odd.keys = 'AAA'; // not a whole number of uint32s
   assert.equal(readLicenseCorpus(write('odd.json', JSON.stringify(odd))), undefined);
+  const short = JSON.parse(json) as { starts: string };
+  short.starts = Buffer.from(short.starts, 'base64').subarray(4).toString('base64'); // one start missing
+  assert.equal(readLicenseCorpus(write('short.json', JSON.stringify(short))), undefined);
+  const fewer = JSON.parse(json) as { references: unknown[] };
+  fewer.references.pop(); // the index names a reference that is not there
+  assert.equal(readLicenseCorpus(write('fewer.json', JSON.stringify(fewer))), undefined);
   assert.ok(readLicenseCorpus(write('good.json', readFileSync(path.join(dir, 'corpus.json'), 'utf8'))));
 });

@@ -101,17 +101,57 @@ export function trigrams(words: readonly string[]): Set<number> {
   return out;
 }
 
-interface Reference {
+export interface LicenseReference {
   readonly ids: string[];
-  readonly grams: Set<number>;
+  /** its distinct trigrams, ascending */
+  readonly grams: Uint32Array;
   /** OSI approved: breaks near-ties between a licence and its rare variants (BSD-3-Clause vs -HP) */
   readonly osi: boolean;
 }
 
+/**
+ * The reference texts as sorted trigram arrays and an inverted index in three typed arrays (typed, so that a
+ * corpus precomputed at build time is read without rebuilding hash tables): keys[i] is held by references
+ * refs[starts[i]] .. refs[starts[i + 1] - 1], ascending.
+ */
 export interface LicenseCorpus {
-  readonly references: readonly Reference[];
-  /** trigram -> indices of the references that contain it */
-  readonly postings: Map<number, number[]>;
+  readonly references: readonly LicenseReference[];
+  readonly keys: Uint32Array;
+  readonly starts: Uint32Array;
+  readonly refs: Uint16Array;
+}
+
+/** Index of g in an ascending array, or -1. */
+function find(sorted: Uint32Array, g: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < g) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === g ? lo : -1;
+}
+
+/** Builds the inverted index of references' sorted trigram arrays (fewer than 65,536 references). */
+export function licenseCorpusOf(references: readonly LicenseReference[]): LicenseCorpus {
+  if (references.length > 0xffff) throw new RangeError('too many licence references');
+  let total = 0;
+  for (const r of references) total += r.grams.length;
+  // (trigram, reference) pairs packed as trigram * 2^16 + reference: below 2^48, exact in a double
+  const pairs = new Float64Array(total);
+  let n = 0;
+  references.forEach((r, i) => { for (const g of r.grams) pairs[n++] = g * 0x10000 + i; });
+  pairs.sort();
+  const keys: number[] = [];
+  const starts: number[] = [];
+  const refs = new Uint16Array(total);
+  for (let j = 0; j < total; j++) {
+    const g = Math.floor(pairs[j]! / 0x10000);
+    if (!keys.length || keys[keys.length - 1] !== g) { keys.push(g); starts.push(j); }
+    refs[j] = pairs[j]! - g * 0x10000;
+  }
+  starts.push(total);
+  return { references, keys: Uint32Array.from(keys), starts: Uint32Array.from(starts), refs };
 }
 
 /** Ids preferred when several share a text: the current, most specific spelling. */
@@ -137,20 +177,13 @@ export function buildLicenseCorpus(texts: Readonly<Record<string, LicenseText>>,
     if (ids) ids.push(id);
     else byText.set(key, [id]);
   }
-  const references: Reference[] = [];
-  const postings = new Map<number, number[]>();
+  const references: LicenseReference[] = [];
   for (const [key, ids] of byText) {
     ids.sort((a, b) => preference(a) - preference(b) || a.localeCompare(b));
-    const grams = trigrams(key.split(' '));
-    const index = references.length;
+    const grams = Uint32Array.from(trigrams(key.split(' '))).sort();
     references.push({ ids, grams, osi: ids.some((id) => osi.has(id)) });
-    for (const g of grams) {
-      const list = postings.get(g);
-      if (list) list.push(index);
-      else postings.set(g, [index]);
-    }
   }
-  return { references, postings };
+  return licenseCorpusOf(references);
 }
 
 interface Scored {
@@ -163,11 +196,16 @@ interface Scored {
 function score(corpus: LicenseCorpus, grams: Set<number>): Scored[] {
   const shared = new Map<number, number>();
   for (const g of grams) {
-    for (const i of corpus.postings.get(g) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    const k = find(corpus.keys, g);
+    if (k < 0) continue;
+    for (let j = corpus.starts[k]!; j < corpus.starts[k + 1]!; j++) {
+      const i = corpus.refs[j]!;
+      shared.set(i, (shared.get(i) ?? 0) + 1);
+    }
   }
   const out: Scored[] = [];
   for (const [index, n] of shared) {
-    const size = corpus.references[index].grams.size;
+    const size = corpus.references[index].grams.length;
     out.push({ index, shared: n, dice: (2 * n) / (size + grams.size), coverage: n / size });
   }
   return out;
@@ -262,8 +300,8 @@ function disambiguate(corpus: LicenseCorpus, grams: Set<number>, scored: Scored[
     let forWinner = 0;
     let forOther = 0;
     // present distinctive trigrams count for a candidate, missing ones against it
-    for (const g of w.grams) if (!o.grams.has(g)) forWinner += grams.has(g) ? 1 : -1;
-    for (const g of o.grams) if (!w.grams.has(g)) forOther += grams.has(g) ? 1 : -1;
+    for (const g of w.grams) if (find(o.grams, g) < 0) forWinner += grams.has(g) ? 1 : -1;
+    for (const g of o.grams) if (find(w.grams, g) < 0) forOther += grams.has(g) ? 1 : -1;
     if (Math.abs(forOther - forWinner) <= 3 && Math.abs(other.dice - winner.dice) < 0.02) {
       if (o.osi && !w.osi) winner = other;
       else if (o.osi === w.osi) tied = true;
@@ -277,7 +315,7 @@ function disambiguate(corpus: LicenseCorpus, grams: Set<number>, scored: Scored[
 
 function containedLicenses(corpus: LicenseCorpus, grams: Set<number>, scored: Scored[], first?: Scored): Scored[] {
   const byCoverage = scored
-    .filter((s) => s !== first && s.coverage >= COVERAGE_THRESHOLD && corpus.references[s.index].grams.size >= 30)
+    .filter((s) => s !== first && s.coverage >= COVERAGE_THRESHOLD && corpus.references[s.index].grams.length >= 30)
     .sort((a, b) => b.shared - a.shared || b.coverage - a.coverage);
   if (first) byCoverage.unshift(first);
   // Keep a licence only when it adds trigrams not explained by a larger one already kept (BSD-2-Clause
