@@ -46,6 +46,8 @@ interface Scored {
 
 export class Matcher {
   lastDiagnostics: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
+  /** Debugging (bench/quality/misses.ts): told of each step of a match */
+  trace?: (event: string, detail: Record<string, unknown>) => void;
   private readonly limits: AlignLimits;
 
   constructor(private readonly reader: IndexReader, private readonly opts: MatchOptions,
@@ -95,6 +97,7 @@ export class Matcher {
     if (records.length < asked.length) diag.rejected['other-language'] = asked.length - records.length;
     const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
     diag.clusters = count;
+    this.trace?.('clusters', { count, top: clusters, candidates: candidates.length, records: records.length });
 
     const scored: Scored[] = [];
     const fileCache = new Map<number, FileRecord>();
@@ -108,6 +111,7 @@ export class Matcher {
         rec = await this.reader.file(c.fileId);
         fileCache.set(c.fileId, rec);
       }
+      this.trace?.('cluster', { ...c, path: rec.path });
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
       const ss = Math.max(0, c.ss - MARGIN), se = Math.min(rec.codes.length, c.se + MARGIN);
       // only the cluster's region of a (possibly large) source file is hashed
@@ -147,6 +151,10 @@ export class Matcher {
 
     const accepted: { m: Match; score: number }[] = [];
     let inFunction: Uint8Array | undefined;
+    const no = (s: Scored, why: string) => {
+      reject(diag, why);
+      this.trace?.('rejected', { path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], matched: s.chain.matched, why });
+    };
     for (const s of scored) {
       let rare = 0;
       for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
@@ -155,22 +163,23 @@ export class Matcher {
       // of a renamed table keep mapping consistently through its repetitions (equal raw tokens prove nothing
       // here: a repeated attribute maps to itself)
       const confirmedRenaming = !s.rawEqual && s.confirmed >= this.tuning.repetitiveConfirmedShare * s.chain.matched;
-      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched && !confirmedRenaming) { reject(diag, 'repetitive'); continue; }
+      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched && !confirmedRenaming) { no(s, 'repetitive'); continue; }
       // renamed or modified declarations outside any function (fields, properties, constants) are shapes
       // every code base has; only a verbatim copy of them is evidence
       if (s.kind !== 'verbatim' && this.tuning.minInFunctionShare > 0) {
         inFunction ??= functionMask(codes.length, doc.units, doc.errors ?? []);
         let inside = 0;
         for (const r of s.chain.runs) for (let t = 0; t < r.len; t++) inside += inFunction[r.q + t]!;
-        if (inside < this.tuning.minInFunctionShare * s.chain.matched) { reject(diag, 'declarations'); continue; }
+        if (inside < this.tuning.minInFunctionShare * s.chain.matched) { no(s, 'declarations'); continue; }
       }
       // declarations and accessors (a handful of token kinds) look alike in every code base unless verbatim
-      if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary) { reject(diag, 'boilerplate'); continue; }
+      if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary) { no(s, 'boilerplate'); continue; }
       const share = s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
       // Ubiquity is judged on normalized shingles, which cannot tell one table of calls from another; code
       // equal in raw tokens carries its own evidence in the names and literals it repeats.
       const evidence = Math.max(rare, s.exactValues);
-      if (evidence < share * this.opts.minTokens) { reject(diag, 'ubiquitous'); continue; }
+      if (evidence < share * this.opts.minTokens) { no(s, 'ubiquitous'); continue; }
+      this.trace?.('accept', { path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], rare, kind: s.kind, shingles: s.qShingles.length, distinct: s.distinct, confirmed: s.confirmed, consistency: s.consistency, vocabulary: s.vocabulary, runs: s.chain.runs.length, matched: s.chain.matched, similarity: s.similarity });
       const m = await this.toMatch(doc, s, rarity);
       if (m) accepted.push({ m, score: s.chain.matched * s.similarity * (0.5 + 0.5 * rarity) });
     }
@@ -180,6 +189,7 @@ export class Matcher {
     for (const { m } of accepted) {
       const overlaps = kept.some((k) => overlap(k.startToken, k.endToken, m.startToken, m.endToken) > 0.5 * (m.endToken - m.startToken));
       if (!overlaps) kept.push(m);
+      else this.trace?.('overlapped', { path: m.source.path, q: [m.startToken, m.endToken] });
     }
     kept.sort((a, b) => a.startToken - b.startToken);
     return kept;
@@ -187,6 +197,16 @@ export class Matcher {
 
   /** qh: the query's shingles, exactSh: its raw-token shingles (see exactCodes) */
   private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics, exactSh: Uint32Array, retry = true): Scored | undefined {
+    if (!this.trace) return this.judge(doc, qh, chain, file, diag, exactSh, retry);
+    const before = { ...diag.rejected };
+    const s = this.judge(doc, qh, chain, file, diag, exactSh, retry);
+    const why = Object.keys(diag.rejected).filter((r) => diag.rejected[r] !== before[r]).join('+');
+    this.trace('chain', { path: file.path, q: [chain.qStart, chain.qEnd], s: [chain.sStart, chain.sEnd], matched: chain.matched,
+      runs: chain.runs.map((r) => `${r.q}:${r.s}:${r.len}`), verdict: s ? s.kind : `rejected ${why}` });
+    return s;
+  }
+
+  private judge(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics, exactSh: Uint32Array, retry = true): Scored | undefined {
     const qLen = chain.qEnd - chain.qStart, sLen = chain.sEnd - chain.sStart;
     if (chain.matched < this.tuning.minMatchedShare * this.opts.minTokens) { reject(diag, 'small'); return undefined; }
     const similarity = (2 * chain.matched) / (qLen + sLen);
