@@ -135,12 +135,25 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/**
+ * Each stanza's patterns as one expression, compiled once: the licence of every file of a repository is
+ * looked up here (compiling them per lookup cost ~0.1 s of the main thread per indexing of the benchmark).
+ */
+const compiled = new WeakMap<DebianStanza, RegExp>();
+
+function stanzaPattern(s: DebianStanza): RegExp {
+  let re = compiled.get(s);
+  if (!re) {
+    re = s.patterns.length ? new RegExp(s.patterns.map((p) => globToRegExp(p.replace(/^\.\//, '')).source).join('|')) : /(?!)/;
+    compiled.set(s, re);
+  }
+  return re;
+}
+
 /** The stanza that governs a path (relative, '/' separators), or undefined. */
 export function debianStanzaFor(copyright: DebianCopyright, path: string): DebianStanza | undefined {
   let found: DebianStanza | undefined;
-  for (const s of copyright.stanzas) {
-    if (s.patterns.some((p) => globToRegExp(p.replace(/^\.\//, '')).test(path))) found = s;
-  }
+  for (const s of copyright.stanzas) if (stanzaPattern(s).test(path)) found = s;
   return found;
 }
 
