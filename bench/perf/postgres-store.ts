@@ -124,7 +124,7 @@ async function measure(name: string, store: IndexStore, lodash: IndexedFile[], q
   const info = await store.info();
   const { codes } = query.doc.tokens;
   const units = fingerprintUnits(codes.length, query.doc.units, params, params.queryStride, MAX_UNIT_TOKENS);
-  const keys = unitBandKeys(shingleHashes(codes, params.k), units, params);
+  const keys = unitBandKeys(shingleHashes(codes, params.k), units, params, query.doc.tokens.language);
   const reader = await store.openReader();
   const lookups: number[] = [];
   const backend = (reader as unknown as { c?: { processID?: number } }).c?.processID;

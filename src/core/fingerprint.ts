@@ -2,7 +2,7 @@
 import { bandKeysOfUnits, distinctShingles, fingerprintUnits, shingleHashes } from './minhash';
 import { MAX_UNIT_TOKENS } from './options';
 import type { Tokenized } from './tokenize';
-import type { FingerprintParams, Unit, UnitKind } from './types';
+import type { FingerprintParams, LanguageId, Unit, UnitKind } from './types';
 
 /**
  * What an index keeps of a file: the normalized token stream for verification (codes, 16-bit raw hashes,
@@ -35,9 +35,9 @@ export function unitColumns(units: readonly Unit[]): { unitKinds: Uint8Array; un
  * What an index derives from a token stream and its units: their LSH band keys and the stream's distinct
  * shingles, sorted (the distinct shingles are computed once, for both).
  */
-export function keysAndShingles(codes: Uint32Array, units: readonly Unit[], params: FingerprintParams): { bandKeys: Uint32Array; shingles: Uint32Array } {
+export function keysAndShingles(codes: Uint32Array, units: readonly Unit[], params: FingerprintParams, language: LanguageId): { bandKeys: Uint32Array; shingles: Uint32Array } {
   const shingles = distinctShingles(shingleHashes(codes, params.k));
-  return { bandKeys: bandKeysOfUnits(shingles, units, params), shingles: shingles.distinct.slice().sort() };
+  return { bandKeys: bandKeysOfUnits(shingles, units, params, language), shingles: shingles.distinct.slice().sort() };
 }
 
 /** A token stream's distinct shingles, sorted (FileFingerprint.shingles) */
@@ -48,5 +48,5 @@ export function fileShingles(codes: Uint32Array, k: number): Uint32Array {
 export function fingerprintForIndex(doc: Tokenized, params: FingerprintParams): FileFingerprint {
   const { codes, raw, lines } = doc.tokens;
   const units = fingerprintUnits(codes.length, doc.units, params, params.indexStride, MAX_UNIT_TOKENS);
-  return { codes, raw, lines, ...unitColumns(units), ...keysAndShingles(codes, units, params) };
+  return { codes, raw, lines, ...unitColumns(units), ...keysAndShingles(codes, units, params, doc.tokens.language) };
 }

@@ -68,7 +68,7 @@ export class Matcher {
     const units = fingerprintUnits(codes.length, doc.units, params, params.queryStride, MAX_UNIT_TOKENS);
     diag.queryUnits = units.length;
     if (!units.length) return [];
-    const keys = unitBandKeys(shingles, units, params);
+    const keys = unitBandKeys(shingles, units, params, doc.tokens.language);
     const { postings, skipped } = await this.reader.lookup(keys, this.opts.maxPostings);
     diag.skippedKeys = skipped;
     signal?.throwIfAborted();

@@ -11,8 +11,11 @@
 //      h = fmix32(seed XOR (b + 1) * 0x9e3779b9);  for each value v of the band: h = imul(h XOR v, 0x01000193) >>> 0
 //      key = fmix32(h)
 //    Keys of different bands differ even for equal values, so one key space holds all bands.
-import { fmix32, splitmix32 } from './hash';
-import type { FingerprintParams, TokenStream, Unit } from './types';
+//    With params.familyKeys = 1 the seed of step 4 (not of step 2) is seed XOR fnv1a32(family), where family
+//    is the language family's name ('javascript' for JavaScript, TypeScript and TSX, 'c' for C and C++, the
+//    language's id otherwise) and fnv1a32 the FNV-1a hash of its UTF-16 code units: families share no keys.
+import { fmix32, fnv1a32, splitmix32 } from './hash';
+import { languageFamily, type FingerprintParams, type LanguageId, type TokenStream, type Unit } from './types';
 
 /**
  * Hash of each k-shingle: result[i] covers tokens [i, i+k). Length max(0, n-k+1). With `into` (at least
@@ -146,13 +149,24 @@ const BLOCK = 4;
  * A minimum does not depend on how a range is split, so the signatures are exactly those of the
  * specification (step 3).
  */
-export function unitBandKeys(shingles: Uint32Array, units: readonly Unit[], params: FingerprintParams): Uint32Array {
-  return bandKeysOfUnits(distinctShingles(shingles), units, params);
+export function unitBandKeys(shingles: Uint32Array, units: readonly Unit[], params: FingerprintParams, language: LanguageId): Uint32Array {
+  return bandKeysOfUnits(distinctShingles(shingles), units, params, language);
+}
+
+/**
+ * The seed of a language's band keys. With params.familyKeys it is salted with the language family (the
+ * FNV-1a hash of its name, see types.ts languageFamily): a window of Java code then shares no band key with
+ * a window of C# or Go of the same shape, whose units verification would discard anyway, so a lookup never
+ * fetches, places or clusters them. Without (indexes made before): params.seed for every language.
+ */
+export function bandSeed(params: FingerprintParams, language: LanguageId): number {
+  return params.familyKeys ? (params.seed ^ fnv1a32(languageFamily(language))) >>> 0 : params.seed;
 }
 
 /** unitBandKeys over the result of distinctShingles (fingerprintForIndex needs the distinct shingles too). */
-export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit[], params: FingerprintParams): Uint32Array {
+export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit[], params: FingerprintParams, language: LanguageId): Uint32Array {
   const n = params.bands * params.rows;
+  const seed = bandSeed(params, language);
   const k = params.k;
   const a = permutations(n, params.seed);
   const { rowOf, distinct } = shingles;
@@ -229,7 +243,7 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
       const j = u.start / BLOCK;
       if (j % G === 0) sig.set(table.subarray((suf + j) * n, (suf + j + 1) * n));
       else minOfTwo(table, (suf + j) * n, (pre + j + G - 1) * n, 0, n, sig);
-      bandKeys(sig, params.bands, params.rows, params.seed, keys, ui * params.bands);
+      bandKeys(sig, params.bands, params.rows, seed, keys, ui * params.bands);
       continue;
     }
     let i = u.start, c = 0;
@@ -238,7 +252,7 @@ export function bandKeysOfUnits(shingles: DistinctShingles, units: readonly Unit
     for (const end = roundDown(hi, BLOCK); i < end; i += BLOCK) rows[c++] = (d + i / BLOCK) * n;
     for (; i < hi; i++) rows[c++] = rowOf[i]! * n;
     minOfRows(table, rows, c, sig, 0, n);
-    bandKeys(sig, params.bands, params.rows, params.seed, keys, ui * params.bands);
+    bandKeys(sig, params.bands, params.rows, seed, keys, ui * params.bands);
   }
   if (table.length > KEEP_TABLE) scratchTable = new Uint32Array(0); // after a huge file
   return keys;

@@ -19,6 +19,10 @@ export const DEFAULT_PARAMS: FingerprintParams = Object.freeze({
   queryStride: 4,
   minUnitTokens: 30,
   seed: 0x4d43 + VOCABULARY_VERSION,
+  // band keys salted by language family: on the full quality benchmark 47% fewer candidate units (fetched
+  // and placed, then dropped as another language's) and 11% less matcher CPU, the same findings but one
+  // copy matched over more lines (fewer keys over maxPostings); engine lookups 2-3% less CPU
+  familyKeys: 1,
 });
 
 /** Syntactic units larger than this are covered by windows only. */

@@ -56,6 +56,11 @@ export interface FingerprintParams {
   readonly minUnitTokens: number;
   /** seed of the MinHash permutations (see core/minhash.ts for the written specification) */
   readonly seed: number;
+  /**
+   * 1: band keys are salted with the language family (core/minhash.ts bandSeed), so a lookup only meets units
+   * of its own family. Absent or 0 in PostgreSQL indexes made before it existed: one key space for all.
+   */
+  readonly familyKeys?: number;
 }
 
 /** Options of a scan; all have defaults (see core/options.ts). */

@@ -10,6 +10,9 @@ import { encodeHeader, decodeHeader, DEFLATED, Kind } from '../../src/index/file
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
 import { UserError } from '../../src/index/store';
 import { PARAMS, meta, rng, synthRepo } from '../integration/filestore/synthetic';
+import { DEFAULT_PARAMS } from '../../src/core/options';
+import { indexRepository, Scanner } from '../../src/node/engine';
+import { pythonStdlib } from '../helpers/cli';
 
 const tmpdirs: string[] = [];
 function tmpDir(): string {
@@ -64,7 +67,7 @@ describe('container header', () => {
   test('golden bytes', () => {
     const h = encodeHeader('MCIX', [{ kind: 1, offset: 64, length: 10, crc: 0xdeadbeef }, { kind: 2 | DEFLATED, offset: 74, length: 0x1_0000_0002, crc: 7 }]);
     assert.equal(h.toString('hex'),
-      '4d434958' + '0400' + '0000' + '02000000' +
+      '4d434958' + '0500' + '0000' + '02000000' +
       '01000000' + '4000000000000000' + '0a00000000000000' + 'efbeadde' +
       '02000080' + '4a00000000000000' + '0200000001000000' + '07000000' +
       crc32(h.subarray(0, 60)).toString(16).padStart(8, '0').match(/../g)!.reverse().join(''));
@@ -78,7 +81,7 @@ describe('container header', () => {
     await store.init(PARAMS);
     const bytes = fs.readFileSync(path.join(store.dir, 'MANIFEST'));
     assert.equal(bytes.toString('base64'),
-      'TUNJWAQAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00o6CGQwXsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
+      'TUNJWAUAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00oPzIF3HsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
     assert.deepEqual(fs.readdirSync(store.dir), ['MANIFEST']);
   });
 });
@@ -125,10 +128,38 @@ describe('file store errors', () => {
     for (const name of ['seg-1.mcs', 'MANIFEST']) {
       const p = path.join(store.dir, name);
       const b = fs.readFileSync(p);
-      b.writeUInt16LE(5, 4);
+      b.writeUInt16LE(6, 4);
       b.writeUInt16LE(1, 6);
       fs.writeFileSync(p, b);
-      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 5\\.1\\); upgrade MemoCheck`));
+      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 6\\.1\\); upgrade MemoCheck`));
+    }
+  });
+
+  test('an index of format 4 (one key space for all languages) is still read and still finds copies', async () => {
+    // format 4 indexes have params without familyKeys: their band keys, and so their queries', are unsalted
+    const repo = path.join(tmpDir(), 'json');
+    fs.cpSync(path.join(pythonStdlib(), 'json'), repo, { recursive: true });
+    const store = await openFileStore(path.join(tmpDir(), 'idx4'));
+    const { familyKeys: _, ...format4Params } = DEFAULT_PARAMS;
+    await store.init(format4Params);
+    await indexRepository(store, repo, { workers: 1, license: 'PSF-2.0' });
+    for (const name of fs.readdirSync(store.dir).filter((n) => n === 'MANIFEST' || n.endsWith('.mcs'))) {
+      const p = path.join(store.dir, name);
+      const b = fs.readFileSync(p);
+      const h = decodeHeader(b, p, name === 'MANIFEST' ? 'MCIX' : 'MCSG', b.length);
+      assert.ok(!('need' in h));
+      fs.writeFileSync(p, Buffer.concat([encodeHeader(name === 'MANIFEST' ? 'MCIX' : 'MCSG', h.sections, 4, 0), b.subarray(h.bytes)]));
+    }
+    const src = fs.readFileSync(path.join(repo, 'decoder.py'), 'utf8');
+    const start = src.indexOf('def py_scanstring(');
+    const fn = src.slice(start, src.indexOf('\n\n\n', start));
+    const scanner = await Scanner.open(store);
+    try {
+      assert.equal(scanner.reader.params.familyKeys, undefined);
+      const found = await scanner.scanText(`import os\n\n${fn}\n\nprint(os.name)\n`, 'python', 'paste.py');
+      assert.ok(found.some((m) => m.source.repo === 'json' && m.source.path === 'decoder.py'), JSON.stringify(found));
+    } finally {
+      await scanner.close();
     }
   });
 
@@ -142,7 +173,7 @@ describe('file store errors', () => {
         assert.ok(!('need' in h));
         // an older header over the same sections, checksums intact: only the version tells it apart
         fs.writeFileSync(p, Buffer.concat([encodeHeader(name === 'MANIFEST' ? 'MCIX' : 'MCSG', h.sections, major, 0), b.subarray(h.bytes)]));
-        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format ${major}\\.0, this one reads 4\\.x\\); delete the index directory and re-create it with memocheck index`));
+        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format ${major}\\.0, this one reads 4\\.x to 5\\.x\\); delete the index directory and re-create it with memocheck index`));
       }
       await expectUserError(store.putRepo(meta('x'), []), /MANIFEST was written by an older MemoCheck/);
     });

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { bandKeys, estimateJaccard, permutations, shingleHashes, signature, unitBandKeys, windowCount, windows } from '../../src/core/minhash';
 import { fmix32, fnv1a32, splitmix32 } from '../../src/core/hash';
 import { DEFAULT_PARAMS } from '../../src/core/options';
+import type { LanguageId } from '../../src/core/types';
 
 const require = createRequire(__filename);
 
@@ -45,13 +46,39 @@ test('unitBandKeys equals signatures computed unit by unit', () => {
   const p = DEFAULT_PARAMS;
   const sh = shingleHashes(codes, p.k);
   const units = [{ kind: 'window' as const, start: 0, end: 40 }, { kind: 'function' as const, start: 100, end: 260 }];
-  const keys = unitBandKeys(sh, units, p);
+  const keys = unitBandKeys(sh, units, p, 'go');
   units.forEach((u, i) => {
     const sig = signature(sh.subarray(u.start, u.end - p.k + 1), p.bands * p.rows, p.seed);
     const expect = new Uint32Array(p.bands);
-    bandKeys(sig, p.bands, p.rows, p.seed, expect);
+    bandKeys(sig, p.bands, p.rows, (p.seed ^ fnv1a32('go')) >>> 0, expect);
     assert.deepEqual(Array.from(keys.subarray(i * p.bands, (i + 1) * p.bands)), Array.from(expect));
   });
+});
+
+test('band keys are shared within a language family and by no two families', () => {
+  const codes = Uint32Array.from({ length: 200 }, (_, i) => fnv1a32('t' + ((i * 7919) % 41)));
+  const p = DEFAULT_PARAMS;
+  const sh = shingleHashes(codes, p.k);
+  const units = [{ kind: 'window' as const, start: 0, end: 40 }, { kind: 'function' as const, start: 20, end: 180 }];
+  const keysOf = (l: LanguageId, params = p) => Array.from(unitBandKeys(sh, units, params, l));
+  assert.deepEqual(keysOf('typescript'), keysOf('javascript'));
+  assert.deepEqual(keysOf('tsx'), keysOf('javascript'));
+  assert.deepEqual(keysOf('cpp'), keysOf('c'));
+  const families: LanguageId[] = ['javascript', 'python', 'java', 'c', 'csharp', 'go', 'rust', 'ruby', 'php'];
+  const seen = new Map<number, LanguageId>();
+  for (const l of families) {
+    for (const key of new Set(keysOf(l))) {
+      assert.equal(seen.get(key), undefined, `${l} shares a band key with ${seen.get(key)}`);
+      seen.set(key, l);
+    }
+  }
+  // an index made without family keys: one key space, the permutation seed's
+  const plain = { ...p, familyKeys: 0 };
+  assert.deepEqual(keysOf('java', plain), keysOf('ruby', plain));
+  const sig = signature(sh.subarray(0, 40 - p.k + 1), p.bands * p.rows, p.seed);
+  const expect = new Uint32Array(p.bands);
+  bandKeys(sig, p.bands, p.rows, p.seed, expect);
+  assert.deepEqual(keysOf('java', plain).slice(0, p.bands), Array.from(expect));
 });
 
 test('our MinHash and the minhash npm package estimate the same Jaccard within statistical error', () => {

@@ -11,7 +11,8 @@ function expectedKeys(sh: Uint32Array, u: Unit): number[] {
   const p = DEFAULT_PARAMS;
   const sig = signature(sh.subarray(u.start, Math.max(u.start, Math.min(u.end - p.k + 1, sh.length))), p.bands * p.rows, p.seed);
   const out = new Uint32Array(p.bands);
-  bandKeys(sig, p.bands, p.rows, p.seed, out);
+  // (step 4's seed for a Python file: salted with the family's name)
+  bandKeys(sig, p.bands, p.rows, (p.seed ^ fnv1a32('python')) >>> 0, out);
   return Array.from(out);
 }
 
@@ -31,7 +32,7 @@ test('unitBandKeys equals the shingle-by-shingle specification for units of ever
       units.push({ kind: 'function', start: s, end: s + (r % (tokens - s + 1)) });
     }
     units.push({ kind: 'class', start: 0, end: tokens });
-    const keys = unitBandKeys(sh, units, p);
+    const keys = unitBandKeys(sh, units, p, 'python');
     units.forEach((u, i) => {
       assert.deepEqual(Array.from(keys.subarray(i * p.bands, (i + 1) * p.bands)), expectedKeys(sh, u), `${tokens} tokens, unit [${u.start}, ${u.end})`);
     });
@@ -47,7 +48,7 @@ test('unitBandKeys equals the specification for a query\'s units: overlapping wi
     const syntactic: Unit[] = [{ kind: 'function', start: 3, end: Math.min(tokens, 90) }, { kind: 'class', start: 0, end: tokens }];
     for (const stride of [p.queryStride, 1, 8]) {
       const units = fingerprintUnits(tokens, syntactic, p, stride, 1500);
-      const keys = unitBandKeys(sh, units, p);
+      const keys = unitBandKeys(sh, units, p, 'python');
       units.forEach((u, i) => {
         assert.deepEqual(Array.from(keys.subarray(i * p.bands, (i + 1) * p.bands)), expectedKeys(sh, u), `${tokens} tokens, stride ${stride}, unit [${u.start}, ${u.end})`);
       });

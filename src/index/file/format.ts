@@ -75,8 +75,15 @@ import { crc32 } from './crc32';
 
 export const MANIFEST_MAGIC = 'MCIX';
 export const SEGMENT_MAGIC = 'MCSG';
-export const FORMAT_MAJOR = 4;
+/**
+ * 5: indexes are created with family-salted band keys (FingerprintParams.familyKeys), which a reader of
+ * format 4 would ignore and so find nothing. The layout is format 4's: a format 4 index (params without
+ * familyKeys, one key space) is still read, and written to with its own params.
+ */
+export const FORMAT_MAJOR = 5;
 export const FORMAT_MINOR = 0;
+/** the oldest format this version reads */
+export const FORMAT_MIN_MAJOR = 4;
 export const MANIFEST_NAME = 'MANIFEST';
 export const LOCK_NAME = 'LOCK';
 export const TMP_PREFIX = '.tmp-';
@@ -141,7 +148,7 @@ export const errors = {
   newer: (file: string, major: number, minor: number) =>
     new UserError(`${file} was written by a newer MemoCheck (format ${major}.${minor}); upgrade MemoCheck`),
   older: (file: string, major: number, minor: number) =>
-    new UserError(`${file} was written by an older MemoCheck (format ${major}.${minor}, this one reads ${FORMAT_MAJOR}.x); delete the index directory and re-create it with memocheck index`),
+    new UserError(`${file} was written by an older MemoCheck (format ${major}.${minor}, this one reads ${FORMAT_MIN_MAJOR}.x to ${FORMAT_MAJOR}.x); delete the index directory and re-create it with memocheck index`),
   corrupted: (file: string, what: string) =>
     new UserError(`${file} is corrupted (${what}); re-create it with memocheck index`),
 };
@@ -160,7 +167,7 @@ export function decodeHeader(
   const minor = b.readUInt16LE(6);
   if (major > FORMAT_MAJOR) throw errors.newer(file, major, minor);
   if (major < 1) throw errors.corrupted(file, `unknown format version ${major}.${minor}`);
-  if (major < FORMAT_MAJOR) throw errors.older(file, major, minor);
+  if (major < FORMAT_MIN_MAJOR) throw errors.older(file, major, minor);
   const n = b.readUInt32LE(8);
   const total = headerBytes(n);
   if (total > fileSize) throw errors.corrupted(file, 'truncated section table');

@@ -36,6 +36,8 @@ export function checkParams(v: unknown, file: string): FingerprintParams {
     if (!o || typeof o[k] !== 'number' || !Number.isInteger(o[k])) throw errors.corrupted(file, `params lack ${k}`);
   }
   if ((o!.bands as number) < 1) throw errors.corrupted(file, 'params have no bands');
+  // (absent in format 4 indexes: their band keys are not salted)
+  if (o!.familyKeys !== undefined && o!.familyKeys !== 0 && o!.familyKeys !== 1) throw errors.corrupted(file, 'params have an unknown familyKeys');
   return Object.freeze(o as unknown as FingerprintParams);
 }
 

@@ -91,7 +91,7 @@ export function* synthRepo(seed: number, shape: RepoShape): Generator<IndexedFil
  */
 export function fingerprinted(f: IndexedFile, p: FingerprintParams = PARAMS): IndexedFile {
   const units: Unit[] = Array.from(f.unitStarts, (start, i) => ({ kind: 'window', start, end: f.unitEnds[i]! }));
-  return { ...f, ...keysAndShingles(f.codes, units, p) };
+  return { ...f, ...keysAndShingles(f.codes, units, p, f.language) };
 }
 
 export const meta = (name: string, license = 'MIT') => ({
