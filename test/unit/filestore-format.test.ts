@@ -11,6 +11,7 @@ import { openFileStore, type FileIndexStore } from '../../src/index/file';
 import { UserError } from '../../src/index/store';
 import { PARAMS, meta, rng, synthRepo } from '../integration/filestore/synthetic';
 import { DEFAULT_PARAMS } from '../../src/core/options';
+import type { FingerprintParams } from '../../src/core/types';
 import { indexRepository, Scanner } from '../../src/node/engine';
 import { pythonStdlib } from '../helpers/cli';
 
@@ -133,6 +134,14 @@ describe('file store errors', () => {
       fs.writeFileSync(p, b);
       await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 6\\.1\\); upgrade MemoCheck`));
     }
+  });
+
+  test('params that this version does not know: written by a newer MemoCheck', async () => {
+    const store = await openFileStore(path.join(tmpDir(), 'idx'));
+    await store.init({ ...PARAMS, futureKeys: 1 } as FingerprintParams);
+    const pattern = /MANIFEST was written by a newer MemoCheck \(index parameter futureKeys\); upgrade MemoCheck$/;
+    await expectUserError(store.openReader(), pattern);
+    await expectUserError(store.putRepo(meta('x'), []), pattern);
   });
 
   test('an index of format 4 (one key space for all languages) is still read and still finds copies', async () => {

@@ -1,7 +1,8 @@
 // The MANIFEST: which segment holds which repository, and the index's fingerprint params.
 import * as path from 'node:path';
+import { unknownParams } from '../../core/options';
 import type { FingerprintParams } from '../../core/types';
-import type { RepoSummary } from '../store';
+import { UserError, type RepoSummary } from '../store';
 import { ContainerReader, ContainerWriter, publish } from './container';
 import { Kind, MANIFEST_MAGIC, MANIFEST_NAME, errors } from './format';
 import { tmpPath } from './io';
@@ -38,6 +39,8 @@ export function checkParams(v: unknown, file: string): FingerprintParams {
   if ((o!.bands as number) < 1) throw errors.corrupted(file, 'params have no bands');
   // (absent in format 4 indexes: their band keys are not salted)
   if (o!.familyKeys !== undefined && o!.familyKeys !== 0 && o!.familyKeys !== 1) throw errors.corrupted(file, 'params have an unknown familyKeys');
+  const unknown = unknownParams(o!);
+  if (unknown.length) throw new UserError(`${file} was written by a newer MemoCheck (index parameter ${unknown.join(', ')}); upgrade MemoCheck`);
   return Object.freeze(o as unknown as FingerprintParams);
 }
 

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { unknownParams } from '../../core/options';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import {
   UNIT_KINDS, UserError, previousFilesOf,
@@ -128,7 +129,10 @@ export class PgStore implements IndexStore {
     if (v > LATEST_VERSION) throw new UserError(`${this.location} has MemoCheck schema v${v}, newer than this MemoCheck supports (v${LATEST_VERSION}): upgrade MemoCheck`);
     const r = await c.query<{ value: string }>(`SELECT value FROM ${S}.meta WHERE key = 'params'`);
     if (!r.rows[0]) throw new UserError(`${this.location} has a MemoCheck schema but no index parameters (run memocheck index to initialize it)`);
-    return JSON.parse(r.rows[0].value) as FingerprintParams;
+    const params = JSON.parse(r.rows[0].value) as FingerprintParams;
+    const unknown = unknownParams(params);
+    if (unknown.length) throw new UserError(`${this.location} was written by a newer MemoCheck (index parameter ${unknown.join(', ')}); upgrade MemoCheck`);
+    return params;
   }
 
   async init(params: FingerprintParams): Promise<void> {

@@ -208,4 +208,21 @@ describe('PgStore: bulk load and read back', () => {
       await store.close();
     }
   });
+
+  it('refuses an index whose parameters this version does not know (made by a newer MemoCheck)', async () => {
+    const url = await freshDatabase();
+    const store = await PgStore.open(url);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await store.init(PARAMS);
+      await c.query(`UPDATE memocheck.meta SET value = $1 WHERE key = 'params'`, [JSON.stringify({ ...PARAMS, futureKeys: 1 })]);
+      for (const p of [store.openReader(), store.info(), store.putRepo(meta('a'), [])]) {
+        await assert.rejects(p, (e: Error) => /was written by a newer MemoCheck \(index parameter futureKeys\); upgrade MemoCheck$/.test(e.message) && !e.message.includes('\n'));
+      }
+    } finally {
+      await c.end();
+      await store.close();
+    }
+  });
 });
