@@ -83,6 +83,19 @@ interface Chained {
   readonly handedOut: () => void;
   /** the previous repository's indexing: this one commits after it, and not at all when it failed */
   readonly after: Promise<unknown>;
+  /** the index's params, read once for the job (indexParams) */
+  readonly params: FingerprintParams;
+}
+
+/**
+ * The index's fingerprint params, creating the index first when there is none. Once per job, not per
+ * repository: the file store's info() reads the manifest and stats every segment.
+ */
+async function indexParams(store: IndexStore): Promise<FingerprintParams> {
+  await store.init(DEFAULT_PARAMS);
+  const { params } = await store.info();
+  requireCompatible(params, store.location);
+  return params;
 }
 
 export interface IndexTarget {
@@ -122,6 +135,7 @@ export async function indexRepositories(store: IndexStore, targets: readonly Ind
     }
     return results;
   }
+  const params = await indexParams(store);
   const pool = new FilePool(opts.workers ?? defaultWorkers());
   // a failed repository stops the ones after it at once (their streams would also fail at their end)
   const stops = targets.map(() => new AbortController());
@@ -134,7 +148,7 @@ export async function indexRepositories(store: IndexStore, targets: readonly Ind
       if (opts.signal?.aborted || stops[i]!.signal.aborted) break;
       let handedOut!: () => void;
       const handed = new Promise<void>((resolve) => { handedOut = resolve; });
-      const run = indexOne(store, targets[i]!.dir, { ...each(i), signal: stops[i]!.signal }, { pool, handedOut, after });
+      const run = indexOne(store, targets[i]!.dir, { ...each(i), signal: stops[i]!.signal }, { pool, handedOut, after, params });
       runs.push(run);
       run.then((r) => onIndexed?.(i, r), () => { for (const c of stops.slice(i + 1)) c.abort(); });
       after = run;
@@ -155,9 +169,7 @@ export async function indexRepositories(store: IndexStore, targets: readonly Ind
 
 async function indexOne(store: IndexStore, dir: string, opts: IndexOptions, chained?: Chained): Promise<IndexResult> {
   const abs = requireDirectory(dir);
-  await store.init(DEFAULT_PARAMS);
-  const { params } = await store.info();
-  requireCompatible(params, store.location);
+  const params = chained?.params ?? await indexParams(store);
   const name = opts.name ?? path.basename(abs);
   opts.onProgress?.({ phase: 'walk', done: 0, total: 0 });
   const all = await listFiles(abs, { exclude: opts.exclude ?? [] });
