@@ -144,7 +144,7 @@ describe('file store errors', () => {
     await expectUserError(store.putRepo(meta('x'), []), pattern);
   });
 
-  test('an index of format 4 (one key space for all languages) is still read and still finds copies', async () => {
+  test('an index of format 4 (one key space for all languages) is still read and written, and finds copies', async () => {
     // format 4 indexes have params without familyKeys: their band keys, and so their queries', are unsalted
     const repo = path.join(tmpDir(), 'json');
     fs.cpSync(path.join(pythonStdlib(), 'json'), repo, { recursive: true });
@@ -159,14 +159,24 @@ describe('file store errors', () => {
       assert.ok(!('need' in h));
       fs.writeFileSync(p, Buffer.concat([encodeHeader(name === 'MANIFEST' ? 'MCIX' : 'MCSG', h.sections, 4, 0), b.subarray(h.bytes)]));
     }
-    const src = fs.readFileSync(path.join(repo, 'decoder.py'), 'utf8');
-    const start = src.indexOf('def py_scanstring(');
-    const fn = src.slice(start, src.indexOf('\n\n\n', start));
+    // and written: a repository added now is fingerprinted with the index's own (unsalted) params
+    const more = path.join(tmpDir(), 'html');
+    fs.cpSync(path.join(pythonStdlib(), 'html'), more, { recursive: true });
+    await indexRepository(store, more, { workers: 1, license: 'PSF-2.0' });
+    const fnOf = (file: string, def: string) => {
+      const src = fs.readFileSync(file, 'utf8');
+      const start = src.indexOf(def);
+      assert.ok(start >= 0, def);
+      return src.slice(start, src.indexOf('\n\n\n', start));
+    };
     const scanner = await Scanner.open(store);
     try {
       assert.equal(scanner.reader.params.familyKeys, undefined);
-      const found = await scanner.scanText(`import os\n\n${fn}\n\nprint(os.name)\n`, 'python', 'paste.py');
-      assert.ok(found.some((m) => m.source.repo === 'json' && m.source.path === 'decoder.py'), JSON.stringify(found));
+      for (const [repoName, file, def] of [['json', 'decoder.py', 'def py_scanstring('], ['html', '__init__.py', 'def _replace_charref(']]) {
+        const fn = fnOf(path.join(repoName === 'json' ? repo : more, file!), def!);
+        const found = await scanner.scanText(`import os\n\n${fn}\n\nprint(os.name)\n`, 'python', 'paste.py');
+        assert.ok(found.some((m) => m.source.repo === repoName && m.source.path === file), `${repoName}: ${JSON.stringify(found)}`);
+      }
     } finally {
       await scanner.close();
     }
