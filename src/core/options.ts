@@ -25,14 +25,6 @@ export const DEFAULT_PARAMS: FingerprintParams = Object.freeze({
   familyKeys: 1,
 });
 
-/** Every FingerprintParams key this version knows: an index whose params name another was made by a newer one. */
-export const KNOWN_PARAMS: readonly string[] = ['k', 'bands', 'rows', 'windowSize', 'indexStride', 'queryStride', 'minUnitTokens', 'seed', 'familyKeys'];
-
-/** The keys of stored params that this version does not know (it would fingerprint queries without them). */
-export function unknownParams(params: object): string[] {
-  return Object.keys(params).filter((k) => !KNOWN_PARAMS.includes(k));
-}
-
 /** Syntactic units larger than this are covered by windows only. */
 export const MAX_UNIT_TOKENS = 1500;
 

@@ -1,6 +1,7 @@
 // The storage interface. Everything above it (matcher, CLI, extension) is storage-agnostic:
 // the embedded file store (src/index/file) and the PostgreSQL store (src/index/postgres) implement it.
 import type { FileFingerprint } from '../core/fingerprint';
+import { DEFAULT_PARAMS } from '../core/options';
 import type { CodeTable } from '../core/tokenize';
 import type { FingerprintParams, LanguageId, UnitKind } from '../core/types';
 
@@ -190,4 +191,13 @@ export class UserError extends Error {
     super(message);
     this.name = 'UserError';
   }
+}
+
+/**
+ * Stored params naming a key this version does not know (every key it knows has a default) were written by
+ * a newer MemoCheck: querying with them would fingerprint queries differently from the index.
+ */
+export function requireKnownParams(params: object, location: string): void {
+  const unknown = Object.keys(params).filter((k) => !(k in DEFAULT_PARAMS));
+  if (unknown.length) throw new UserError(`${location} was written by a newer MemoCheck (index parameter ${unknown.join(', ')}); upgrade MemoCheck`);
 }

@@ -1,8 +1,7 @@
 // The MANIFEST: which segment holds which repository, and the index's fingerprint params.
 import * as path from 'node:path';
-import { unknownParams } from '../../core/options';
 import type { FingerprintParams } from '../../core/types';
-import { UserError, type RepoSummary } from '../store';
+import { requireKnownParams, type RepoSummary } from '../store';
 import { ContainerReader, ContainerWriter, publish } from './container';
 import { Kind, MANIFEST_MAGIC, MANIFEST_NAME, errors } from './format';
 import { tmpPath } from './io';
@@ -39,8 +38,7 @@ export function checkParams(v: unknown, file: string): FingerprintParams {
   if ((o!.bands as number) < 1) throw errors.corrupted(file, 'params have no bands');
   // (absent in format 4 indexes: their band keys are not salted)
   if (o!.familyKeys !== undefined && o!.familyKeys !== 0 && o!.familyKeys !== 1) throw errors.corrupted(file, 'params have an unknown familyKeys');
-  const unknown = unknownParams(o!);
-  if (unknown.length) throw new UserError(`${file} was written by a newer MemoCheck (index parameter ${unknown.join(', ')}); upgrade MemoCheck`);
+  requireKnownParams(o!, file);
   return Object.freeze(o as unknown as FingerprintParams);
 }
 

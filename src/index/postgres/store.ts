@@ -5,10 +5,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { unknownParams } from '../../core/options';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import {
-  UNIT_KINDS, UserError, previousFilesOf,
+  UNIT_KINDS, UserError, previousFilesOf, requireKnownParams,
   type FileRecord, type IndexInfo, type IndexReader, type IndexStore, type IndexedFile, type PreviousFiles, type RepoMeta,
   type RepoSummary, type UnitRecord,
 } from '../store';
@@ -130,8 +129,7 @@ export class PgStore implements IndexStore {
     const r = await c.query<{ value: string }>(`SELECT value FROM ${S}.meta WHERE key = 'params'`);
     if (!r.rows[0]) throw new UserError(`${this.location} has a MemoCheck schema but no index parameters (run memocheck index to initialize it)`);
     const params = JSON.parse(r.rows[0].value) as FingerprintParams;
-    const unknown = unknownParams(params);
-    if (unknown.length) throw new UserError(`${this.location} was written by a newer MemoCheck (index parameter ${unknown.join(', ')}); upgrade MemoCheck`);
+    requireKnownParams(params, this.location);
     return params;
   }
 
