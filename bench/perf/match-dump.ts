@@ -1,8 +1,9 @@
 // Every match (and the matcher's diagnostics) of the quality benchmark's copy and negative files against that
 // configuration's index, one JSON line per file, plus the matcher's CPU time. A change meant to make lookups
 // cheaper must not change these: run it from both checkouts and compare the outputs byte for byte.
-//   node --import tsx bench/perf/match-dump.ts .cache/quality/full /tmp/matches-a.jsonl
-//   (in the other checkout, the same with /tmp/matches-b.jsonl), then: cmp /tmp/matches-a.jsonl /tmp/matches-b.jsonl
+//   node --import tsx bench/perf/match-dump.ts .cache/quality/full .cache/matches-a.jsonl
+//   (in the other checkout, the same into this one's .cache/matches-b.jsonl), then:
+//   cmp .cache/matches-a.jsonl .cache/matches-b.jsonl
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Matcher } from '../../src/core/match';

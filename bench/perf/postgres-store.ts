@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   let cluster: string | undefined;
   let server = process.env.MEMOCHECK_PG_URL;
   if (!server) {
-    cluster = mkdtempSync('/tmp/memocheck-pgbench-');
+    cluster = mkdtempSync(join(tmpdir(), 'memocheck-pgbench-'));
     rmdirSync(cluster);
     server = execFileSync('bash', [join(ROOT, 'scripts', 'pg-cluster.sh'), 'start', cluster], { encoding: 'utf8', env: { ...process.env, PG_CLUSTER_DURABLE: '1' } }).trim();
   }

@@ -58,7 +58,8 @@ async function main(): Promise<void> {
       const k = reader.params.k;
       const q = alone.tokens.codes, s = src.tokens.codes;
       const lim = { k, maxGap: 48, maxSeedOccurrences: 48, maxRuns: 5000, maxChains: 8, minMatched: 1 };
-      const chains = chainRuns(findRuns(q, shingleHashes(q, k), 0, q.length, s, shingleHashes(s, k), 0, lim), lim);
+      const qh = shingleHashes(q, k);
+      const chains = chainRuns(findRuns(q, qh, 0, q.length, s, shingleHashes(s, k), 0, lim), lim);
       const best = chains[0];
       const runs = best ? best.runs.map((r) => r.len).join(',') : '-';
       console.log(`${c.id} ${c.tokens} tokens, ${c.source.repo}/${c.source.path}:${c.source.startLine}`);
@@ -68,11 +69,11 @@ async function main(): Promise<void> {
       // the matcher's rules on each direct chain (the source function stands in for its file)
       const file = { ...src.tokens, repo: c.source.repo, path: c.source.path, license: '', id: 0 };
       const ubiquitous = Math.max(DEFAULT_TUNING.ubiquityMin, Math.ceil(DEFAULT_TUNING.ubiquityFraction * reader.repoCount));
+      const exactSh = shingleHashes(q.map((x, i) => mix(x, alone.tokens.raw[i]! + 1)), k);
       const verdicts = await Promise.all(chains.map(async (ch) => {
         const diag = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} as Record<string, number> };
-        const exactSh = shingleHashes(q.map((x, i) => mix(x, alone.tokens.raw[i]! + 1)), k);
         const sc = (matcher as unknown as { score: (...a: unknown[]) => { kind: string; similarity: number; distinct: number; vocabulary: number; qShingles: number[]; exactValues: number } | undefined })
-          .score(alone, shingleHashes(q, k), ch, file, diag, exactSh);
+          .score(alone, qh, ch, file, diag, exactSh);
         if (!sc) return `${ch.matched}:${Object.keys(diag.rejected).join('+')}`;
         const df = await reader.documentFrequency(Uint32Array.from(sc.qShingles));
         const rare = df.filter((n) => n < ubiquitous).length;

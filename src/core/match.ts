@@ -46,7 +46,7 @@ interface Scored {
 
 export class Matcher {
   lastDiagnostics: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
-  /** Debugging (bench/quality/misses.ts): told of each step of a match */
+  /** Debugging (bench/quality/misses.ts): told of each chain judged ('chain') and each scored one rejected ('rejected') */
   trace?: (event: string, detail: Record<string, unknown>) => void;
   private readonly limits: AlignLimits;
 
@@ -97,7 +97,6 @@ export class Matcher {
     if (records.length < asked.length) diag.rejected['other-language'] = asked.length - records.length;
     const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
     diag.clusters = count;
-    this.trace?.('clusters', { count, top: clusters, candidates: candidates.length, records: records.length });
 
     const scored: Scored[] = [];
     const fileCache = new Map<number, FileRecord>();
@@ -111,7 +110,6 @@ export class Matcher {
         rec = await this.reader.file(c.fileId);
         fileCache.set(c.fileId, rec);
       }
-      this.trace?.('cluster', { ...c, path: rec.path });
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
       const ss = Math.max(0, c.ss - MARGIN), se = Math.min(rec.codes.length, c.se + MARGIN);
       // only the cluster's region of a (possibly large) source file is hashed
@@ -193,7 +191,6 @@ export class Matcher {
         no(s, 'ubiquitous');
         continue;
       }
-      this.trace?.('accept', { path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], rare, kind: s.kind, shingles: s.qShingles.length, distinct: s.distinct, confirmed: s.confirmed, consistency: s.consistency, vocabulary: s.vocabulary, runs: s.chain.runs.length, matched: s.chain.matched, similarity: s.similarity });
       const m = await this.toMatch(doc, s, rarity);
       if (m) accepted.push({ m, score: s.chain.matched * s.similarity * (0.5 + 0.5 * rarity) });
     }
@@ -203,7 +200,6 @@ export class Matcher {
     for (const { m } of accepted) {
       const overlaps = kept.some((k) => overlap(k.startToken, k.endToken, m.startToken, m.endToken) > 0.5 * (m.endToken - m.startToken));
       if (!overlaps) kept.push(m);
-      else this.trace?.('overlapped', { path: m.source.path, q: [m.startToken, m.endToken] });
     }
     kept.sort((a, b) => a.startToken - b.startToken);
     return kept;

@@ -172,8 +172,9 @@ describe('file store errors', () => {
     const scanner = await Scanner.open(store);
     try {
       assert.equal(scanner.reader.params.familyKeys, undefined);
-      for (const [repoName, file, def] of [['json', 'decoder.py', 'def py_scanstring('], ['html', '__init__.py', 'def _replace_charref(']]) {
-        const fn = fnOf(path.join(repoName === 'json' ? repo : more, file!), def!);
+      for (const [dir, file, def] of [[repo, 'decoder.py', 'def py_scanstring('], [more, '__init__.py', 'def _replace_charref(']] as const) {
+        const repoName = path.basename(dir);
+        const fn = fnOf(path.join(dir, file), def);
         const found = await scanner.scanText(`import os\n\n${fn}\n\nprint(os.name)\n`, 'python', 'paste.py');
         assert.ok(found.some((m) => m.source.repo === repoName && m.source.path === file), `${repoName}: ${JSON.stringify(found)}`);
       }
