@@ -412,14 +412,20 @@ function sliceChain(chain: Chain, from: number, to: number): Chain | undefined {
 }
 
 /**
- * 1 for each token inside a function unit of the document. A document with syntax errors (code being
- * typed, unbalanced braces) has lost its structure: parsers recover by closing functions early, so none of
- * its tokens is judged to be outside functions.
+ * 1 for each token inside a function unit of the document. Past a syntax error (code being typed, unbalanced
+ * braces) the structure is lost: parsers recover by closing functions early, so no token from the error on
+ * is judged to be outside functions. An error inside a function that still parsed whole (an `#if` in a C#
+ * switch) stays local: the declarations after that function keep their structure.
  */
 function functionMask(n: number, units: readonly Unit[], errors: readonly { start: number; end: number }[]): Uint8Array {
   const mask = new Uint8Array(n);
-  if (errors.length) return mask.fill(1);
-  for (const u of units) if (u.kind === 'function') mask.fill(1, u.start, u.end);
+  const functions = units.filter((u) => u.kind === 'function');
+  for (const u of functions) mask.fill(1, u.start, u.end);
+  for (const e of errors) {
+    if (functions.some((u) => u.start <= e.start && e.end < u.end)) continue;
+    mask.fill(1, e.start);
+    break;
+  }
   return mask;
 }
 

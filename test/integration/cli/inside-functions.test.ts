@@ -49,3 +49,24 @@ test('a renamed copy of top-level code is not reported, because of the inside-fu
   assert.equal(without.length, 1, 'without the rule the renamed copy is found');
   assert.equal(without[0]!.kind, 'renamed');
 });
+
+test('a syntax error inside a function that still parsed whole does not exempt the declarations after it', async () => {
+  const broken = 'def broken(a):\n    x = a +* 2\n    return x\n\n\n';
+  const doc = await tokenizeText(broken, 'python', undefined, false);
+  const fn = doc.units.find((u) => u.kind === 'function')!;
+  assert.ok(doc.errors?.length && doc.errors.every((e) => fn.start <= e.start && e.end < fn.end), 'the error lies inside the function');
+  const copy = broken + await renamed(region, 'python');
+  assert.deepEqual(await find(copy), []);
+  assert.equal((await find(copy, 0)).length, 1, 'without the rule the renamed copy is found');
+});
+
+test('past a syntax error outside any function, nothing is judged to be a declaration', async () => {
+  // an unbalanced bracket before the block: the parser's structure is lost from there on
+  const copy = 'SETTINGS = dict(\n\n' + await renamed(region, 'python');
+  const doc = await tokenizeText(copy, 'python', undefined, false);
+  assert.ok(doc.errors?.length, 'the document has a syntax error');
+  const found = await find(copy);
+  assert.equal(found.length, 1);
+  assert.notEqual(found[0]!.kind, 'verbatim');
+  assert.equal(found[0]!.source.path, 'encoder.py');
+});
