@@ -46,7 +46,7 @@ interface Scored {
 
 export class Matcher {
   lastDiagnostics: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
-  /** Debugging (bench/quality/misses.ts): told of each chain judged ('chain') and each scored one rejected ('rejected') */
+  /** Debugging (bench/quality/misses.ts): told of each chain judged ('chain'), the evidence of each scored one ('evidence') and each scored one rejected ('rejected') */
   trace?: (event: string, detail: Record<string, unknown>) => void;
   private readonly limits: AlignLimits;
 
@@ -96,6 +96,16 @@ export class Matcher {
     const records = asked.filter((r) => languageFamily(r.language) === family);
     if (records.length < asked.length) diag.rejected['other-language'] = asked.length - records.length;
     const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
+    // the candidates' functions, by file: where a chain's source side lies (see wholeFunctions)
+    const sourceFunctions = new Map<number, Span[]>();
+    for (const r of records) {
+      if (r.kind !== 'function') continue;
+      const list = sourceFunctions.get(r.fileId);
+      const span = { start: r.startToken, end: r.endToken };
+      if (list) list.push(span);
+      else sourceFunctions.set(r.fileId, [span]);
+    }
+    const queryFunctions: Span[] = doc.units.filter((u) => u.kind === 'function');
     diag.clusters = count;
 
     const scored: Scored[] = [];
@@ -172,10 +182,17 @@ export class Matcher {
       }
       // declarations and accessors (a handful of token kinds) look alike in every code base unless verbatim
       if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary) { no(s, 'boilerplate'); continue; }
-      const share = s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
+      // A modified chain that spans most of one function on each side is a function copied and edited:
+      // chance resemblance between unrelated code (neighbouring tests, lists of properties) crosses function
+      // boundaries or covers a fragment of one. It needs the evidence of an exact run, not more.
+      const share = s.kind === 'modified' && !wholeFunctions(s.chain, queryFunctions, sourceFunctions.get(s.file.id), this.tuning.minFunctionCover)
+        ? this.tuning.minRareShareModified : this.tuning.minRareShare;
       // Ubiquity is judged on normalized shingles, which cannot tell one table of calls from another; code
       // equal in raw tokens carries its own evidence in the names and literals it repeats.
       const evidence = Math.max(rare, s.exactValues);
+      this.trace?.('evidence', { repo: s.file.repo, path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], s: [s.chain.sStart, s.chain.sEnd], kind: s.kind,
+        matched: s.chain.matched, similarity: s.similarity, runs: s.chain.runs.map((r) => r.len), exactValues: s.exactValues,
+        df: s.qShingles.map((h) => dfOf.get(h) ?? 0), ubiquitous });
       if (evidence < share * this.opts.minTokens) {
         // A modified chain needs more evidence than an exact run, yet its longest run alone may be a copy
         // by the rules of exact runs: chaining it with a few more runs (an edited statement, or short runs
@@ -427,6 +444,22 @@ function functionMask(n: number, units: readonly Unit[], errors: readonly { star
     break;
   }
   return mask;
+}
+
+interface Span { readonly start: number; readonly end: number }
+
+/**
+ * Whether a chain lies inside one function on each side and spans at least `cover` of it. The source side
+ * knows only the functions that were candidates: a function it misses makes the answer no, never yes.
+ */
+function wholeFunctions(chain: Chain, query: readonly Span[], source: readonly Span[] | undefined, cover: number): boolean {
+  if (!(cover > 0) || !source) return false;
+  const spans = (fns: readonly Span[], a: number, b: number) => {
+    let inner: Span | undefined;
+    for (const u of fns) if (u.start <= a && b <= u.end && (!inner || u.end - u.start < inner.end - inner.start)) inner = u;
+    return inner !== undefined && b - a >= cover * (inner.end - inner.start);
+  };
+  return spans(query, chain.qStart, chain.qEnd) && spans(source, chain.sStart, chain.sEnd);
 }
 
 function reject(d: MatchDiagnostics, why: string): void {

@@ -76,6 +76,8 @@ export interface MatchTuning {
   readonly minVocabulary: number;
   /** a non-verbatim match needs this share of its query tokens inside functions */
   readonly minInFunctionShare: number;
+  /** a modified match spanning this share of one function on each side needs only minRareShare (0 = never) */
+  readonly minFunctionCover: number;
   /** a non-verbatim chain whose names do not map consistently is judged again on its longest consistent stretch */
   readonly trimContradictions: boolean;
 }
@@ -85,6 +87,7 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   ubiquityFraction: 0.35,
   minRareShare: 0.15,
   minRareShareModified: 0.4,
+  minFunctionCover: 0.8,
   minConsistency: 0.85,
   minLongestRun: 30,
   minLongRunShare: 0.7,
