@@ -182,11 +182,12 @@ export class Matcher {
       }
       // declarations and accessors (a handful of token kinds) look alike in every code base unless verbatim
       if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary) { no(s, 'boilerplate'); continue; }
-      // A modified chain that spans most of one function on each side is a function copied and edited:
+      // A chain that spans most of one function on each side is a function copied (and renamed or edited):
       // chance resemblance between unrelated code (neighbouring tests, lists of properties) crosses function
-      // boundaries or covers a fragment of one. It needs the evidence of an exact run, not more.
-      const share = s.kind === 'modified' && !wholeFunctions(s.chain, queryFunctions, sourceFunctions.get(s.file.id), this.tuning.minFunctionCover)
-        ? this.tuning.minRareShareModified : this.tuning.minRareShare;
+      // boundaries or covers a fragment of one. The shape is evidence in itself, so such a chain needs fewer
+      // rare shingles than an exact run, and a modified one no more than that.
+      const whole = wholeFunctions(s.chain, queryFunctions, sourceFunctions.get(s.file.id), this.tuning.minFunctionCover);
+      const share = whole ? this.tuning.minRareShareWhole : s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
       // Ubiquity is judged on normalized shingles, which cannot tell one table of calls from another; code
       // equal in raw tokens carries its own evidence in the names and literals it repeats.
       const evidence = Math.max(rare, s.exactValues);

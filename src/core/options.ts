@@ -76,8 +76,9 @@ export interface MatchTuning {
   readonly minVocabulary: number;
   /** a non-verbatim match needs this share of its query tokens inside functions */
   readonly minInFunctionShare: number;
-  /** a modified match spanning this share of one function on each side needs only minRareShare (0 = never) */
+  /** a match spanning this share of one function on each side needs minRareShareWhole (0 = never) */
   readonly minFunctionCover: number;
+  readonly minRareShareWhole: number;
   /** a non-verbatim chain whose names do not map consistently is judged again on its longest consistent stretch */
   readonly trimContradictions: boolean;
 }
@@ -88,6 +89,7 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minRareShare: 0.15,
   minRareShareModified: 0.4,
   minFunctionCover: 0.8,
+  minRareShareWhole: 0.1,
   minConsistency: 0.85,
   minLongestRun: 30,
   minLongRunShare: 0.7,
