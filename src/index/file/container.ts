@@ -5,7 +5,7 @@ import { crc32 } from './crc32';
 import {
   DEFLATED, type Header, type SectionEntry, decodeHeader, encodeHeader, errors, headerBytes, kindName,
 } from './format';
-import { fsyncDir, readAt, readAtSync, writeAll } from './io';
+import { fsyncDir, fsyncFd, readAt, readAtSync, writeAll } from './io';
 
 /** zlib level for sections: 6 costs ~3x the time of 1 for a few percent on our number streams. */
 export const DEFLATE_LEVEL = 1;
@@ -138,10 +138,10 @@ export class ContainerWriter {
   }
 
   /** Writes the header, fsyncs and closes the temp file (it is renamed by the caller, under the lock). */
-  finish(): void {
+  async finish(): Promise<void> {
     if (this.sections.length !== this.sectionCount) throw new Error(`container has ${this.sections.length} sections, expected ${this.sectionCount}`);
     writeAll(this.fd, encodeHeader(this.magic, this.sections), 0);
-    fs.fsyncSync(this.fd);
+    await fsyncFd(this.fd);
     fs.closeSync(this.fd);
   }
 
@@ -152,7 +152,7 @@ export class ContainerWriter {
 }
 
 /** Renames a finished temp file into place and makes the rename durable. */
-export function publish(tmp: string, dir: string, finalPath: string): void {
+export async function publish(tmp: string, dir: string, finalPath: string): Promise<void> {
   fs.renameSync(tmp, finalPath);
-  fsyncDir(dir);
+  await fsyncDir(dir);
 }

@@ -24,19 +24,27 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-/** fsync a directory so a rename inside it is durable. Not possible on Windows; there rename is enough. */
-export function fsyncDir(dir: string): void {
-  let fd: number | undefined;
+/**
+ * fsync a directory so a rename inside it is durable. Not possible on Windows; there rename is enough.
+ * (Asynchronous, like every fsync of a writer: a disk flush takes milliseconds to tens of them, and the
+ * thread that waits for it is the one that feeds the indexing workers.)
+ */
+export async function fsyncDir(dir: string): Promise<void> {
+  let fh: fs.promises.FileHandle | undefined;
   try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
+    fh = await fs.promises.open(dir, 'r');
+    await fh.sync();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw e;
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    await fh?.close();
   }
 }
+
+/** fsync of an open file descriptor, off this thread. */
+export const fsyncFd = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
 
 export function writeAll(fd: number, data: Uint8Array, position?: number): void {
   let done = 0;

@@ -69,12 +69,12 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 }
 
 /** Writes a new manifest to a fsynced temp file and returns its path; `publishManifest` renames it into place. */
-export function prepareManifest(dir: string, m: Manifest): string {
+export async function prepareManifest(dir: string, m: Manifest): Promise<string> {
   const w = new ContainerWriter(tmpPath(dir), MANIFEST_MAGIC, 2);
   try {
     w.add(Kind.PARAMS, Buffer.from(JSON.stringify(m.params)), false);
     w.add(Kind.REPOS, Buffer.from(JSON.stringify({ nextSegment: m.nextSegment, repos: m.repos })), false);
-    w.finish();
+    await w.finish();
   } catch (e) {
     w.abort();
     throw e;
@@ -82,4 +82,4 @@ export function prepareManifest(dir: string, m: Manifest): string {
   return w.tmp;
 }
 
-export const publishManifest = (dir: string, tmp: string): void => publish(tmp, dir, path.join(dir, MANIFEST_NAME));
+export const publishManifest = (dir: string, tmp: string): Promise<void> => publish(tmp, dir, path.join(dir, MANIFEST_NAME));

@@ -137,7 +137,7 @@ export class SegmentBuilder {
   }
 
   /** Writes all remaining sections and the header, fsyncs and closes the temp file. */
-  finish(meta: RepoMeta): RepoSummary {
+  async finish(meta: RepoMeta): Promise<RepoSummary> {
     const w = this.w;
     w.endStream();
     const summary: RepoSummary = {
@@ -170,7 +170,7 @@ export class SegmentBuilder {
     w.add(Kind.POST_LENGTHS, postings.lengths, true);
     w.add(Kind.POST_LISTS, postings.gaps, true);
     w.add(Kind.POST_FIRST, postings.first, false);
-    w.finish();
+    await w.finish();
     return summary;
   }
 

@@ -88,7 +88,7 @@ export class FileIndexStore implements IndexStore {
     const release = await acquireLock(this.dir, this.location, { timeoutMs: this.opts.lockTimeoutMs });
     try {
       if (await this.manifestOrCheck()) return;
-      publishManifest(this.dir, prepareManifest(this.dir, { params: { ...params }, nextSegment: 1, repos: [] }));
+      await publishManifest(this.dir, await prepareManifest(this.dir, { params: { ...params }, nextSegment: 1, repos: [] }));
     } finally {
       release();
     }
@@ -123,7 +123,7 @@ export class FileIndexStore implements IndexStore {
         builder.add(f);
       }
       signal?.throwIfAborted();
-      const summary = builder.finish(meta);
+      const summary = await builder.finish(meta);
       await this.step('segment-written');
       const release = await acquireLock(this.dir, this.location, { timeoutMs: this.opts.lockTimeoutMs, signal });
       try {
@@ -134,15 +134,15 @@ export class FileIndexStore implements IndexStore {
         }
         this.collectGarbage(m);
         const segment = segmentName(m.nextSegment);
-        publish(builder.tmp, this.dir, path.join(this.dir, segment));
+        await publish(builder.tmp, this.dir, path.join(this.dir, segment));
         published = true;
         await this.step('segment-renamed');
         const entry: ManifestRepo = { name: meta.name, segment, summary };
         const old = m.repos.find((r) => r.name === meta.name);
         const repos = old ? m.repos.map((r) => (r === old ? entry : r)) : [...m.repos, entry];
-        const tmp = prepareManifest(this.dir, { params: m.params, nextSegment: m.nextSegment + 1, repos });
+        const tmp = await prepareManifest(this.dir, { params: m.params, nextSegment: m.nextSegment + 1, repos });
         await this.step('manifest-written');
-        publishManifest(this.dir, tmp);
+        await publishManifest(this.dir, tmp);
         await this.step('manifest-renamed');
         if (old) removeQuietly(path.join(this.dir, old.segment));
       } finally {
@@ -165,7 +165,7 @@ export class FileIndexStore implements IndexStore {
       this.collectGarbage(m);
       const old = m.repos.find((r) => r.name === name);
       if (!old) return false;
-      publishManifest(this.dir, prepareManifest(this.dir, { ...m, repos: m.repos.filter((r) => r !== old) }));
+      await publishManifest(this.dir, await prepareManifest(this.dir, { ...m, repos: m.repos.filter((r) => r !== old) }));
       removeQuietly(path.join(this.dir, old.segment));
       return true;
     } finally {
