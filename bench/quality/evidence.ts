@@ -5,7 +5,7 @@
 //   node --import tsx bench/quality/evidence.ts full out.jsonl
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Matcher } from '../../src/core/match';
+import { innermostSpan, Matcher, type Span } from '../../src/core/match';
 import { DEFAULT_TUNING, matchOptions } from '../../src/core/options';
 import type { LanguageId } from '../../src/core/types';
 import { openStore } from '../../src/node/engine';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const truth = JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as
     { copies: Copy[]; negatives: { file: string; language: LanguageId }[]; indexed: { name: string; dir: string }[] };
   // function units of the source files, to place each chain's source side
-  const sources = new Map<string, Promise<{ start: number; end: number }[]>>();
+  const sources = new Map<string, Promise<Span[]>>();
   const functionsOf = (repo: string, file: string, language: LanguageId) => {
     const key = `${repo}\0${file}`;
     let p = sources.get(key);
@@ -32,10 +32,9 @@ async function main(): Promise<void> {
     }
     return p;
   };
-  /** the innermost function holding [a, b), its share of that function, and the share of [a, b) in functions */
-  const place = (fns: { start: number; end: number }[], a: number, b: number) => {
-    let inner: { start: number; end: number } | undefined;
-    for (const u of fns) if (u.start <= a && b <= u.end && (!inner || u.end - u.start < inner.end - inner.start)) inner = u;
+  /** whether a function holds [a, b), and the share of the innermost one that [a, b) spans */
+  const place = (fns: readonly Span[], a: number, b: number) => {
+    const inner = innermostSpan(fns, a, b);
     return inner ? { within: 1, cover: (b - a) / (inner.end - inner.start) } : { within: 0, cover: 0 };
   };
   const files = new Map<string, { language: LanguageId; copies: Copy[] }>();

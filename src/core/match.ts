@@ -1,6 +1,6 @@
 // Candidate generation (MinHash/LSH over units) and verification (token alignment) of one query stream
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
-import type { FileRecord, IndexReader } from '../index/store';
+import type { FileRecord, IndexReader, UnitRecord } from '../index/store';
 import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from './align';
 import { clusterHits, HitTable } from './cluster';
 import { fnv1a32, hex32, mix } from './hash';
@@ -8,7 +8,7 @@ import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
 import { Scratch } from './scratch';
 import type { Tokenized } from './tokenize';
-import { languageFamily, type Match, type MatchKind, type MatchOptions, type SourceRef, type Unit } from './types';
+import { languageFamily, type Match, type MatchKind, type MatchOptions, type SourceRef } from './types';
 import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode } from './vocabulary';
 
 /** Tokens of context added around the hit units on both sides before aligning. */
@@ -96,16 +96,6 @@ export class Matcher {
     const records = asked.filter((r) => languageFamily(r.language) === family);
     if (records.length < asked.length) diag.rejected['other-language'] = asked.length - records.length;
     const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
-    // the candidates' functions, by file: where a chain's source side lies (see wholeFunctions)
-    const sourceFunctions = new Map<number, Span[]>();
-    for (const r of records) {
-      if (r.kind !== 'function') continue;
-      const list = sourceFunctions.get(r.fileId);
-      const span = { start: r.startToken, end: r.endToken };
-      if (list) list.push(span);
-      else sourceFunctions.set(r.fileId, [span]);
-    }
-    const queryFunctions: Span[] = doc.units.filter((u) => u.kind === 'function');
     diag.clusters = count;
 
     const scored: Scored[] = [];
@@ -158,7 +148,10 @@ export class Matcher {
     const ubiquitous = Math.max(this.tuning.ubiquityMin, Math.ceil(this.tuning.ubiquityFraction * this.reader.repoCount));
 
     const accepted: { m: Match; score: number }[] = [];
-    let inFunction: Uint8Array | undefined;
+    // the query's functions, its tokens inside them, and the candidates' functions by file (where a chain's
+    // source side lies, see wholeFunctions): made when a chain first needs them, as most queries score none
+    let queryFunctions: Span[] | undefined, inFunction: Uint8Array | undefined, sourceFunctions: Map<number, Span[]> | undefined;
+    const functionsOfQuery = () => (queryFunctions ??= doc.units.filter((u) => u.kind === 'function'));
     const no = (s: Scored, why: string) => {
       reject(diag, why);
       this.trace?.('rejected', { path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], matched: s.chain.matched, why });
@@ -175,7 +168,7 @@ export class Matcher {
       // renamed or modified declarations outside any function (fields, properties, constants) are shapes
       // every code base has; only a verbatim copy of them is evidence
       if (s.kind !== 'verbatim' && this.tuning.minInFunctionShare > 0) {
-        inFunction ??= functionMask(codes.length, doc.units, doc.errors ?? []);
+        inFunction ??= functionMask(codes.length, functionsOfQuery(), doc.errors ?? []);
         let inside = 0;
         for (const r of s.chain.runs) for (let t = 0; t < r.len; t++) inside += inFunction[r.q + t]!;
         if (inside < this.tuning.minInFunctionShare * s.chain.matched) { no(s, 'declarations'); continue; }
@@ -186,7 +179,8 @@ export class Matcher {
       // chance resemblance between unrelated code (neighbouring tests, lists of properties) crosses function
       // boundaries or covers a fragment of one. The shape is evidence in itself, so such a chain needs fewer
       // rare shingles than an exact run, and a modified one no more than that.
-      const whole = wholeFunctions(s.chain, queryFunctions, sourceFunctions.get(s.file.id), this.tuning.minFunctionCover);
+      sourceFunctions ??= functionsByFile(records);
+      const whole = wholeFunctions(s.chain, functionsOfQuery(), sourceFunctions.get(s.file.id), this.tuning.minFunctionCover);
       const share = whole ? this.tuning.minRareShareWhole : s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
       // Ubiquity is judged on normalized shingles, which cannot tell one table of calls from another; code
       // equal in raw tokens carries its own evidence in the names and literals it repeats.
@@ -430,14 +424,13 @@ function sliceChain(chain: Chain, from: number, to: number): Chain | undefined {
 }
 
 /**
- * 1 for each token inside a function unit of the document. Past a syntax error (code being typed, unbalanced
+ * 1 for each token inside one of the document's function units. Past a syntax error (code being typed, unbalanced
  * braces) the structure is lost: parsers recover by closing functions early, so no token from the error on
  * is judged to be outside functions. An error inside a function that still parsed whole (an `#if` in a C#
  * switch) stays local: the declarations after that function keep their structure.
  */
-function functionMask(n: number, units: readonly Unit[], errors: readonly { start: number; end: number }[]): Uint8Array {
+function functionMask(n: number, functions: readonly Span[], errors: readonly Span[]): Uint8Array {
   const mask = new Uint8Array(n);
-  const functions = units.filter((u) => u.kind === 'function');
   for (const u of functions) mask.fill(1, u.start, u.end);
   for (const e of errors) {
     if (functions.some((u) => u.start <= e.start && e.end < u.end)) continue;
@@ -447,7 +440,28 @@ function functionMask(n: number, units: readonly Unit[], errors: readonly { star
   return mask;
 }
 
-interface Span { readonly start: number; readonly end: number }
+/** A token range [start, end). */
+export interface Span { readonly start: number; readonly end: number }
+
+/** The candidate units that are functions, by file. */
+function functionsByFile(records: readonly UnitRecord[]): Map<number, Span[]> {
+  const byFile = new Map<number, Span[]>();
+  for (const r of records) {
+    if (r.kind !== 'function') continue;
+    const span = { start: r.startToken, end: r.endToken };
+    const list = byFile.get(r.fileId);
+    if (list) list.push(span);
+    else byFile.set(r.fileId, [span]);
+  }
+  return byFile;
+}
+
+/** The smallest of the spans that holds [a, b), or undefined. */
+export function innermostSpan(spans: readonly Span[], a: number, b: number): Span | undefined {
+  let inner: Span | undefined;
+  for (const u of spans) if (u.start <= a && b <= u.end && (!inner || u.end - u.start < inner.end - inner.start)) inner = u;
+  return inner;
+}
 
 /**
  * Whether a chain lies inside one function on each side and spans at least `cover` of it. The source side
@@ -456,8 +470,7 @@ interface Span { readonly start: number; readonly end: number }
 function wholeFunctions(chain: Chain, query: readonly Span[], source: readonly Span[] | undefined, cover: number): boolean {
   if (!(cover > 0) || !source) return false;
   const spans = (fns: readonly Span[], a: number, b: number) => {
-    let inner: Span | undefined;
-    for (const u of fns) if (u.start <= a && b <= u.end && (!inner || u.end - u.start < inner.end - inner.start)) inner = u;
+    const inner = innermostSpan(fns, a, b);
     return inner !== undefined && b - a >= cover * (inner.end - inner.start);
   };
   return spans(query, chain.qStart, chain.qEnd) && spans(source, chain.sStart, chain.sEnd);
