@@ -59,9 +59,10 @@ export type FileResult =
   | { ok: true; mode: 'carry'; data: CarryData }
   | { ok: false; reason: string };
 
-export async function processFile(job: FileJob): Promise<FileResult> {
+/** `inWorker`: this runs in a pool's worker thread, which may block on reading the file (ReadOptions.blocking). */
+export async function processFile(job: FileJob, inWorker = false): Promise<FileResult> {
   if (job.mode === 'carry') return carryFile(job);
-  const src = await readSource(job.abs, { maxBytes: job.maxBytes, skipGenerated: job.mode === 'index' });
+  const src = await readSource(job.abs, { maxBytes: job.maxBytes, skipGenerated: job.mode === 'index', blocking: inWorker });
   if (!src.ok) return { ok: false, reason: src.reason };
   try {
     // an index must not fill up with garbage tokens; a scan looks at whatever tokens the file has

@@ -68,8 +68,8 @@ export function defaultWorkers(): number {
 
 /**
  * Jobs posted to one worker before it reports back. A worker that finds its next job already waiting does
- * not sit idle while the main thread is busy elsewhere (writing the index, detecting a licence); a worker
- * handles its jobs concurrently, so one file's read overlaps another's parse. A posted job cannot move to
+ * not sit idle while the main thread is busy elsewhere (writing the index, detecting a licence) or while
+ * its result and the next job cross between the threads. A posted job cannot move to
  * another worker, so the depth shrinks to MIN_DEPTH as the queue runs dry: otherwise one worker was left
  * with up to DEPTH files at the end of a repository while the others idled (measured: ~0.5 s of idle
  * worker per indexing of the 23 benchmark repositories). With the last few jobs, a worker gets one only

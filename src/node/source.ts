@@ -1,6 +1,6 @@
 // Reading a source file for fingerprinting, with the checks that keep bad input out: binary files, invalid
 // UTF-8, minified or generated code and very large files are skipped with a reason, never an error.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface SkippedFile {
@@ -57,18 +57,29 @@ export function checkSource(name: string, bytes: Buffer, opts: CheckOptions = {}
   return { ok: true, text, bytes };
 }
 
-export async function readSource(abs: string, opts: CheckOptions = {}): Promise<SourceCheck> {
+export interface ReadOptions extends CheckOptions {
+  /**
+   * Read with blocking calls. Right in a worker thread, which has nothing else to do meanwhile: the
+   * promise API takes five thread-pool round trips per file (stat, open, fstat, read, close), and on two
+   * busy cores each waits for a thread to be scheduled (measured on the 23 benchmark repositories: indexing
+   * ~10% faster with one worker and with two, half the system time, half the idle CPU with two workers).
+   * Wrong in a thread that serves anything else (the extension host, the CLI's main thread).
+   */
+  blocking?: boolean;
+}
+
+export async function readSource(abs: string, opts: ReadOptions = {}): Promise<SourceCheck> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   let st;
   try {
-    st = await fs.stat(abs);
+    st = opts.blocking ? statSync(abs) : await fs.stat(abs);
   } catch (e) {
     return { ok: false, reason: `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
   }
   if (!st.isFile()) return { ok: false, reason: 'not a regular file' };
   if (st.size > maxBytes) return { ok: false, reason: `larger than ${Math.round(maxBytes / 1048576)} MiB (${(st.size / 1048576).toFixed(1)} MiB)` };
   try {
-    return checkSource(path.basename(abs), await fs.readFile(abs), opts);
+    return checkSource(path.basename(abs), opts.blocking ? readFileSync(abs) : await fs.readFile(abs), opts);
   } catch (e) {
     return { ok: false, reason: `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
   }

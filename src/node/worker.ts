@@ -6,7 +6,7 @@ import { processFile, type FileJob, type FileResult } from './fileJob';
 if (!parentPort) throw new Error('worker.ts must run in a worker thread');
 const port = parentPort;
 port.on('message', async (job: FileJob & { id: number }) => {
-  const res: FileResult & { id: number } = { id: job.id, ...(await processFile(job)) };
+  const res: FileResult & { id: number } = { id: job.id, ...(await processFile(job, true)) };
   port.postMessage(res, transferables(res));
 });
 
