@@ -9,7 +9,7 @@ import { UserError, type CarriedFile, type IndexedFile, type IndexReader, type I
 import { errorsFromColumns, unitsFromColumns, type IndexData } from './fileJob';
 import { languageForPath, tokenizeText, ParseFailure } from './grammars';
 import { detectLicense, verdictFor } from './licensing';
-import { defaultWorkers, FilePool, mapOrdered } from './pool';
+import { defaultWorkers, DEPTH, FilePool, mapOrdered } from './pool';
 import { DEFAULT_MAX_FILE_BYTES, type SkippedFile } from './source';
 import { gitProvenance, listFiles } from './walk';
 import { createHash } from 'node:crypto';
@@ -220,8 +220,9 @@ async function indexOne(store: IndexStore, dir: string, opts: IndexOptions, chai
   };
 
   try {
-    // the workers start on the files while this thread detects the licence and asks git
-    const jobs = mapOrdered(handingOut(files, chained?.handedOut), Math.max(2, workers * 16), work, opts.signal);
+    // the workers start on the files while this thread detects the licence and asks git; in flight: the
+    // jobs the workers hold plus a queue long enough for them to hold their full depth (pool.ts depthFor)
+    const jobs = mapOrdered(handingOut(files, chained?.handedOut), Math.max(2, workers * 3 * DEPTH), work, opts.signal);
     const first = jobs.next();
     first.catch(() => undefined); // awaited by stream()
     const [licence, prov] = await Promise.all([

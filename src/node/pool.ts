@@ -68,14 +68,17 @@ export function defaultWorkers(): number {
 
 /**
  * Jobs posted to one worker before it reports back. A worker that finds its next job already waiting does
- * not sit idle while the main thread is busy elsewhere (writing the index, detecting a licence) or while
- * its result and the next job cross between the threads. A posted job cannot move to
- * another worker, so the depth shrinks to MIN_DEPTH as the queue runs dry: otherwise one worker was left
- * with up to DEPTH files at the end of a repository while the others idled (measured: ~0.5 s of idle
- * worker per indexing of the 23 benchmark repositories). With the last few jobs, a worker gets one only
- * when it is free, so none of them waits behind a long file while another worker idles.
+ * not sit idle while the main thread is busy elsewhere or while its result and the next job cross between
+ * the threads. The main thread stops answering for 8-35 ms some twenty times per indexing of the 23
+ * benchmark repositories (writing a repository's segment, walking the next one); 16 jobs of ~1.7 ms each
+ * cover that, where 6 left the CPU idle twice as long (2-worker runs: 10-19 against 19-28 idle jiffies).
+ * A posted job cannot move to another worker, so the depth shrinks to MIN_DEPTH as the queue runs dry:
+ * otherwise one worker was left with up to DEPTH files at the end of a repository while the others idled
+ * (measured: ~0.5 s of idle worker per indexing of the 23 benchmark repositories). With the last few
+ * jobs, a worker gets one only when it is free, so none of them waits behind a long file while another
+ * worker idles.
  */
-const DEPTH = 6;
+export const DEPTH = 16;
 const MIN_DEPTH = 1;
 /** queued jobs per worker that allow one more job beyond MIN_DEPTH in each worker */
 const QUEUE_PER_DEPTH = 2;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { depthFor, endSpareWorkers, FilePool, spareWorkerCount } from '../../src/node/pool';
+import { DEPTH, depthFor, endSpareWorkers, FilePool, spareWorkerCount } from '../../src/node/pool';
 import type { FileResult } from '../../src/node/fileJob';
 import { DEFAULT_PARAMS } from '../../src/core/options';
 
@@ -66,9 +66,9 @@ test('each worker holds fewer jobs as the queue runs dry, so no worker is left a
     let prev = depthFor(0, workers);
     for (let queued = 1; queued < 200; queued++) {
       const d = depthFor(queued, workers);
-      assert.ok(d >= prev && d <= 6, `depth ${d} for ${queued} queued jobs, ${workers} workers`);
+      assert.ok(d >= prev && d <= DEPTH, `depth ${d} for ${queued} queued jobs, ${workers} workers`);
       prev = d;
     }
-    assert.equal(prev, 6, 'a long queue: the full depth');
+    assert.equal(prev, DEPTH, 'a long queue: the full depth');
   }
 });
