@@ -102,6 +102,10 @@ export class Matcher {
     const fileCache = new Map<number, FileRecord>();
     // the query's tokens with their raw hashes (verbatim checks, realignment of repetitive code)
     const qExact = exactCodes(codes, doc.tokens.raw, params.k);
+    // Alignments by source content and region. A store gives files of the same bytes one decoded stream
+    // (reader.ts), and the same code then forms the same clusters: a file vendored into many repositories,
+    // or present in several indexed versions of a project, is aligned once per query and judged per file.
+    const aligned = new Map<Uint32Array, Map<string, { chains: Chain[]; exact?: Chain[] }>>();
     for (const c of clusters) {
       if (c.n < this.tuning.minClusterPairs) break; // sorted by n
       signal?.throwIfAborted();
@@ -112,15 +116,22 @@ export class Matcher {
       }
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
       const ss = Math.max(0, c.ss - MARGIN), se = Math.min(rec.codes.length, c.se + MARGIN);
-      // only the cluster's region of a (possibly large) source file is hashed
-      const region = rec.codes.subarray(ss, se);
       // seeds near the cluster's diagonal only: repetitive code elsewhere in the file cannot hijack the alignment
       const drift = 64 + (c.qe - c.qs) / 2;
       const dLo = -c.off - drift, dHi = -c.off + drift;
+      let regions = aligned.get(rec.codes);
+      if (!regions) aligned.set(rec.codes, regions = new Map());
+      const key = `${qs} ${qe} ${ss} ${se} ${dLo} ${dHi}`;
+      let a = regions.get(key);
+      // only the cluster's region of a (possibly large) source file is hashed
+      const region = rec.codes.subarray(ss, se);
+      if (!a) {
+        const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi);
+        a = { chains: chainRuns(runs, this.limits).map((raw) => trimPunctuation(raw, codes)) };
+        regions.set(key, a);
+      }
       const before = scored.length;
-      const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi);
-      for (const raw of chainRuns(runs, this.limits)) {
-        const chain = trimPunctuation(raw, codes);
+      for (const chain of a.chains) {
         const s = this.score(doc, shingles, chain, rec, diag, qExact.sh);
         if (s) scored.push(s);
       }
@@ -128,10 +139,12 @@ export class Matcher {
       // Repetitive code (tables of tests, lists of calls that differ only in literals) is ambiguous in
       // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
       // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
-      const exact = exactCodes(region, rec.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
-      const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
-      for (const raw of chainRuns(exactRuns, this.limits)) {
-        const chain = trimPunctuation(raw, codes);
+      if (!a.exact) {
+        const exact = exactCodes(region, rec.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
+        const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
+        a.exact = chainRuns(exactRuns, this.limits).map((raw) => trimPunctuation(raw, codes));
+      }
+      for (const chain of a.exact) {
         const s = this.score(doc, shingles, chain, rec, diag, qExact.sh);
         if (s) scored.push(s);
       }

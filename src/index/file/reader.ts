@@ -5,7 +5,7 @@ import { lowerBound, owner } from './arrays';
 import { MergedPostings } from './postings';
 import { ByteLru } from './lru';
 import type { Manifest } from './manifest';
-import type { Segment } from './segment-reader';
+import type { FileTokens, Segment } from './segment-reader';
 
 export class FileIndexReader implements IndexReader {
   readonly params: FingerprintParams;
@@ -15,7 +15,12 @@ export class FileIndexReader implements IndexReader {
   private readonly unitBase: Float64Array;
   private readonly fileBase: Float64Array;
   private readonly fileCount: number;
-  private readonly cache: ByteLru<number, FileRecord>;
+  /**
+   * Decoded token streams by content (language, SHA-1 of the source, token count): files with the same bytes share
+   * one, so a file vendored into many repositories, or the same file in several indexed versions of a
+   * project, is read and decoded once, and the matcher aligns it once per query (match.ts).
+   */
+  private readonly cache: ByteLru<string, FileTokens>;
   private readonly postings: MergedPostings;
   /** per global unit: its global file id, kind code, start token and end token */
   private readonly unitFile: Uint32Array;
@@ -82,25 +87,28 @@ export class FileIndexReader implements IndexReader {
 
   async file(fileId: number): Promise<FileRecord> {
     this.open();
-    const hit = this.cache.get(fileId);
-    if (hit) return hit;
     if (!Number.isInteger(fileId) || fileId < 0 || fileId >= this.fileCount) throw new RangeError(`file id ${fileId} is not in this index snapshot`);
     const s = owner(this.fileBase, fileId);
     const seg = this.segments[s]!;
     const local = fileId - this.fileBase[s]!;
-    const t = seg.tokens(local);
-    const rec: FileRecord = {
+    const language = seg.strings.languages[local]!;
+    // (the token count too: a stream is only shared where everything the store knows of it agrees)
+    const key = `${language}\0${seg.strings.hashes[local]}\0${seg.tokenCount[local]}`;
+    let t = this.cache.get(key);
+    if (!t) {
+      t = seg.tokens(local);
+      this.cache.set(key, t, t.codes.buffer.byteLength + (t.raw.buffer === t.codes.buffer ? 0 : t.raw.buffer.byteLength));
+    }
+    return {
       id: fileId,
       repo: seg.repo.name,
       path: seg.strings.paths[local]!,
-      language: seg.strings.languages[local]!,
+      language,
       license: seg.strings.licenses[local] ?? seg.repo.license,
       codes: t.codes,
       raw: t.raw,
       lines: t.lines,
     };
-    this.cache.set(fileId, rec, t.codes.buffer.byteLength + (t.raw.buffer === t.codes.buffer ? 0 : t.raw.buffer.byteLength));
-    return rec;
   }
 
   async repo(name: string): Promise<RepoSummary | undefined> {

@@ -420,6 +420,8 @@ const FILE_CACHE = 256;
 
 class PgReader implements IndexReader {
   private readonly files = new Map<number, FileRecord>();
+  /** decoded token streams by language, content hash and token count: files of the same bytes share one (match.ts) */
+  private readonly streams = new Map<string, ReturnType<typeof decodeTokens>>();
   private closed = false;
 
   constructor(
@@ -479,12 +481,19 @@ class PgReader implements IndexReader {
   async file(fileId: number): Promise<FileRecord> {
     const hit = this.files.get(fileId);
     if (hit) return hit;
-    const r = await this.q<{ repo: string; path: string; language: LanguageId; license: string; tokens: Buffer }>(
-      `SELECT r.name AS repo, f.path, f.language, coalesce(f.license, r.license) AS license, f.tokens
+    const r = await this.q<{ repo: string; path: string; language: LanguageId; license: string; content_hash: string; token_count: number; tokens: Buffer }>(
+      `SELECT r.name AS repo, f.path, f.language, coalesce(f.license, r.license) AS license, f.content_hash, f.token_count, f.tokens
        FROM ${S}.files f JOIN ${S}.repos r ON r.id = f.repo_id WHERE f.id = $1`, [fileId]);
     const row = r.rows[0];
     if (!row) throw new Error(`file ${fileId} is not in the index at ${this.target.location}`);
-    const rec: FileRecord = { id: fileId, repo: row.repo, path: row.path, language: row.language, license: row.license, ...decodeTokens(row.tokens) };
+    const key = `${row.language}\0${row.content_hash}\0${row.token_count}`;
+    let stream = this.streams.get(key);
+    if (!stream) {
+      stream = decodeTokens(row.tokens);
+      if (this.streams.size >= FILE_CACHE) this.streams.delete(this.streams.keys().next().value!);
+      this.streams.set(key, stream);
+    }
+    const rec: FileRecord = { id: fileId, repo: row.repo, path: row.path, language: row.language, license: row.license, ...stream };
     if (this.files.size >= FILE_CACHE) this.files.delete(this.files.keys().next().value!);
     this.files.set(fileId, rec);
     return rec;
