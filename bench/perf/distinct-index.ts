@@ -1,0 +1,82 @@
+// Builds an index of ~1M units in which (almost) no file is there twice, for the lookup benchmark's second
+// row: the engine benchmark's own lookup index is 12 copies of the 23 corpus repositories, the best case
+// for the matcher's alignment sharing between files of the same bytes (match.ts). This one indexes the 23
+// repositories once, then real code already on the machine, one repository per package: the npm packages
+// in node_modules, the C headers in /usr/include, the Debian source packages fetched for the licence tests
+// (.cache/debian-src), the Python packages in /usr/lib/python3/dist-packages, and eight Debian source
+// packages of Java, Go, C# and C++ code fetched for it (bench/perf/fetch-lookup-src.sh). Code of the negative
+// repositories (where the lookup queries come from) is left out wherever it is found, so the queries are
+// unrelated code, as in the engine benchmark.
+//   bash bench/perf/fetch-lookup-src.sh
+//   node --max-old-space-size=12000 --import tsx bench/perf/distinct-index.ts <index directory>
+//   node --max-old-space-size=12000 --import tsx bench/perf/engine.ts --only lookup --reuse-index <index directory>
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { indexRepositories, openStore } from '../../src/node/engine';
+import { corpus } from './corpus';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Target { dir: string; name: string; exclude?: string[] }
+
+const dirs = (d: string): string[] => existsSync(d)
+  ? readdirSync(d).filter((e) => !e.startsWith('.')).map((e) => path.join(d, e)).filter((p) => statSync(p).isDirectory())
+  : [];
+
+async function main(): Promise<void> {
+  const out = process.argv[2];
+  if (!out) throw new Error('usage: distinct-index.ts <index directory>');
+  if (existsSync(out)) throw new Error(`${out} exists; give a new directory`);
+  const repos = corpus(ROOT);
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'corpus', 'repos.json'), 'utf8')) as
+    { repos: { name: string; role: string; origin: { package?: string } }[] };
+  // the corpus's packages by npm, Debian and Python name, to leave out their other copies on the machine
+  const corpusPackages = new Set(manifest.repos.flatMap((r) => [r.name, r.origin.package ?? r.name]));
+  const negatives = manifest.repos.filter((r) => r.role === 'negative');
+  const negativeNames = new Set(negatives.flatMap((r) => [r.name, r.origin.package ?? r.name, (r.origin.package ?? '').replace(/^python3-/, '')]));
+  // the negatives' code vendored elsewhere (pip vendors requests and six, for example)
+  const vendored = ['**/_vendor/**', '**/vendor/**', '**/third_party/**', ...[...negativeNames].filter(Boolean).map((n) => `**/${n}/**`)];
+  const targets: Target[] = repos.filter((r) => r.role === 'indexed').map((r) => ({ dir: r.dir, name: r.name }));
+
+  const nm = path.join(ROOT, 'node_modules');
+  for (const p of dirs(nm)) {
+    for (const pkg of path.basename(p).startsWith('@') ? dirs(p) : [p]) {
+      const name = path.relative(nm, pkg);
+      if (corpusPackages.has(name)) continue;
+      targets.push({ dir: pkg, name: `npm:${name}`, exclude: vendored });
+    }
+  }
+  // Debian source packages fetched for this index (fetch-lookup-src.sh): mostly Java, Go, C# and C++
+  for (const d of dirs(path.join(ROOT, '.cache', 'lookup-src', 'src'))) targets.push({ dir: d, name: `debian:${path.basename(d)}`, exclude: vendored });
+  for (const d of dirs('/usr/include')) targets.push({ dir: d, name: `include:${path.basename(d)}`, exclude: vendored });
+  const debianVersioned = (d: string) => path.basename(d).replace(/-[0-9][^-]*$/, '');
+  for (const d of dirs(path.join(ROOT, '.cache', 'debian-src'))) {
+    if (corpusPackages.has(debianVersioned(d)) || negativeNames.has(debianVersioned(d))) continue;
+    targets.push({ dir: d, name: `debian:${path.basename(d)}`, exclude: vendored });
+  }
+  for (const d of dirs('/usr/lib/python3/dist-packages')) {
+    const name = path.basename(d);
+    if (name.endsWith('-info') || name === '__pycache__' || negativeNames.has(name) || ['yaml', 'attr', 'attrs'].includes(name)) continue;
+    targets.push({ dir: d, name: `python:${name}`, exclude: vendored });
+  }
+
+  const store = await openStore(out);
+  const t = performance.now();
+  let files = 0;
+  try {
+    const results = await indexRepositories(store, targets, {
+      workers: 2,
+      onIndexed: (i, r) => { files += r.repo.files; if (i % 50 === 0) console.log(`${i + 1}/${targets.length} ${targets[i]!.name}: ${files} files so far`); },
+    });
+    const info = await store.info();
+    console.log(`${out}: ${results.length} repositories, ${info.units} units, ${files} files, ${(info.bytes / 1048576).toFixed(0)} MiB, ` +
+      `${((performance.now() - t) / 1000).toFixed(0)} s`);
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(`distinct-index: ${(e as Error).message}`);
+  process.exit(1);
+});
