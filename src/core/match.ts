@@ -127,7 +127,7 @@ export class Matcher {
       const region = rec.codes.subarray(ss, se);
       if (!a) {
         const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi);
-        a = { chains: chainRuns(runs, this.limits).map((raw) => trimPunctuation(raw, codes)) };
+        a = { chains: this.chains(runs, codes) };
         regions.set(key, a);
       }
       const before = scored.length;
@@ -142,7 +142,7 @@ export class Matcher {
       if (!a.exact) {
         const exact = exactCodes(region, rec.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
         const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
-        a.exact = chainRuns(exactRuns, this.limits).map((raw) => trimPunctuation(raw, codes));
+        a.exact = this.chains(exactRuns, codes);
       }
       for (const chain of a.exact) {
         const s = this.score(doc, shingles, chain, rec, diag, qExact.sh);
@@ -228,6 +228,21 @@ export class Matcher {
     }
     kept.sort((a, b) => a.startToken - b.startToken);
     return kept;
+  }
+
+  /**
+   * The chains of a cluster's runs, trimmed. Every chain judge() can accept has a run of minLongestRun
+   * tokens (a modified chain) or of minMatched (a single run), and chaining cuts runs but never lengthens
+   * them: without such a run there is nothing to chain. That is most clusters of a query (96% of the
+   * chainings of the lookup benchmark's queries against 1.18M units of distinct code, two thirds of their
+   * time), as chance resemblance is short runs.
+   */
+  private chains(runs: Run[], codes: Uint32Array): Chain[] {
+    const useful = Math.min(this.tuning.minLongestRun, this.limits.minMatched);
+    let longest = 0;
+    for (const r of runs) if (r.len > longest) longest = r.len;
+    if (longest < useful) return [];
+    return chainRuns(runs, this.limits).map((raw) => trimPunctuation(raw, codes));
   }
 
   /** qh: the query's shingles, exactSh: its raw-token shingles (see exactCodes) */
