@@ -19,10 +19,13 @@ suite('code actions', () => {
   suiteTeardown(async () => resetWorkspace(a));
 
   async function actions(): Promise<vscode.CodeAction[]> {
-    // the request is cancelled when the editor is still settling after opening: ask again
-    const all = await waitFor('code actions', async () => {
+    // the request is cancelled when the editor is still settling after opening, and answered without
+    // MemoCheck's actions while a re-check replaces the file's diagnostics (the light bulb catches up a
+    // moment later): ask again until they are there
+    const all = await waitFor('MemoCheck code actions', async () => {
       try {
-        return await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+        const got = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+        return got?.some(x => x.title.startsWith('MemoCheck:')) && got;
       } catch (e) {
         if ((e as Error).message === 'Canceled') return undefined;
         throw e;
