@@ -249,6 +249,10 @@ async function main() {
     index2WorkersMBps: mb(corpusBytes, median(idxMs[2]!)),
     index1WorkerVsParse: median(parseMs) / median(idxMs[1]!),
     twoWorkersVsOne: median(idxMs[1]!) / median(idxMs[2]!),
+    /** each run's 1-worker time over its 2-worker time (the two alternate within a run, so each ratio pairs
+     * measurements under the same machine speed, which drifts by up to a third from run to run), and their median */
+    twoWorkersVsOneRuns: idxMs[1]!.map((t, i) => t / idxMs[2]![i]!),
+    twoWorkersVsOneMedianOfRuns: idxMs[1]!.length ? median(idxMs[1]!.map((t, i) => t / idxMs[2]![i]!)) : null,
     /** CPU seconds per indexing of the corpus: the main thread and the other threads (workers, helpers) */
     indexCpuSeconds: Object.fromEntries(([1, 2] as const).map((w) => [`${w}worker${w > 1 ? 's' : ''}`, idxCpu[w]!.main.length
       ? { main: median(idxCpu[w]!.main) / 1000, others: median(idxCpu[w]!.others) / 1000 } : null])),
