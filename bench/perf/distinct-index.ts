@@ -11,9 +11,10 @@
 //   bash bench/perf/fetch-lookup-src.sh
 //   node --max-old-space-size=12000 --import tsx bench/perf/distinct-index.ts <index directory>
 //   node --max-old-space-size=12000 --import tsx bench/perf/engine.ts --only lookup --reuse-index <index directory>
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { indexRepositories, openStore } from '../../src/node/engine';
+import { loadManifest } from '../quality/corpus';
 import { corpus } from './corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -29,11 +30,10 @@ async function main(): Promise<void> {
   if (!out) throw new Error('usage: distinct-index.ts <index directory>');
   if (existsSync(out)) throw new Error(`${out} exists; give a new directory`);
   const repos = corpus(ROOT);
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'corpus', 'repos.json'), 'utf8')) as
-    { repos: { name: string; role: string; origin: { package?: string } }[] };
+  const manifest = loadManifest();
   // the corpus's packages by npm, Debian and Python name, to leave out their other copies on the machine
-  const corpusPackages = new Set(manifest.repos.flatMap((r) => [r.name, r.origin.package ?? r.name]));
-  const negatives = manifest.repos.filter((r) => r.role === 'negative');
+  const corpusPackages = new Set(manifest.flatMap((r) => [r.name, r.origin.package ?? r.name]));
+  const negatives = manifest.filter((r) => r.role === 'negative');
   const negativeNames = new Set(negatives.flatMap((r) => [r.name, r.origin.package ?? r.name, (r.origin.package ?? '').replace(/^python3-/, '')]));
   // the negatives' code vendored elsewhere (pip vendors requests and six, for example)
   const vendored = ['**/_vendor/**', '**/vendor/**', '**/third_party/**', ...[...negativeNames].filter(Boolean).map((n) => `**/${n}/**`)];

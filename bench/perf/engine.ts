@@ -239,6 +239,7 @@ async function main() {
     theirsMs.push(performance.now() - t);
   }
 
+  const runRatios = idxMs[1]!.map((t, i) => t / idxMs[2]![i]!);
   const result = {
     date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`, runs: RUNS,
     corpus: { repos: indexed.length, files: files.length, bytes: corpusBytes },
@@ -251,8 +252,8 @@ async function main() {
     twoWorkersVsOne: median(idxMs[1]!) / median(idxMs[2]!),
     /** each run's 1-worker time over its 2-worker time (the two alternate within a run, so each ratio pairs
      * measurements under the same machine speed, which drifts by up to a third from run to run), and their median */
-    twoWorkersVsOneRuns: idxMs[1]!.map((t, i) => t / idxMs[2]![i]!),
-    twoWorkersVsOneMedianOfRuns: idxMs[1]!.length ? median(idxMs[1]!.map((t, i) => t / idxMs[2]![i]!)) : null,
+    twoWorkersVsOneRuns: runRatios,
+    twoWorkersVsOneMedianOfRuns: runRatios.length ? median(runRatios) : null,
     /** CPU seconds per indexing of the corpus: the main thread and the other threads (workers, helpers) */
     indexCpuSeconds: Object.fromEntries(([1, 2] as const).map((w) => [`${w}worker${w > 1 ? 's' : ''}`, idxCpu[w]!.main.length
       ? { main: median(idxCpu[w]!.main) / 1000, others: median(idxCpu[w]!.others) / 1000 } : null])),

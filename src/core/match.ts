@@ -49,12 +49,15 @@ export class Matcher {
   /** Debugging (bench/quality/misses.ts): told of each chain judged ('chain'), the evidence of each scored one ('evidence') and each scored one rejected ('rejected') */
   trace?: (event: string, detail: Record<string, unknown>) => void;
   private readonly limits: AlignLimits;
+  /** the shortest run a chain judge() can accept must contain (see chains) */
+  private readonly minUsefulRun: number;
 
   constructor(private readonly reader: IndexReader, private readonly opts: MatchOptions,
     private readonly sourceInfo: (repo: string) => Promise<Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'> | undefined>,
     private readonly tuning: MatchTuning = DEFAULT_TUNING) {
     const k = reader.params.k;
     this.limits = { k, maxGap: 48, maxSeedOccurrences: 48, maxRuns: 5000, maxChains: 8, minMatched: Math.ceil(tuning.minMatchedShare * opts.minTokens) };
+    this.minUsefulRun = Math.min(tuning.minLongestRun, this.limits.minMatched);
   }
 
   /** Verified matches of a tokenized query, best first, non-overlapping in the query. */
@@ -238,10 +241,7 @@ export class Matcher {
    * time), as chance resemblance is short runs.
    */
   private chains(runs: Run[], codes: Uint32Array): Chain[] {
-    const useful = Math.min(this.tuning.minLongestRun, this.limits.minMatched);
-    let longest = 0;
-    for (const r of runs) if (r.len > longest) longest = r.len;
-    if (longest < useful) return [];
+    if (!runs.some((r) => r.len >= this.minUsefulRun)) return [];
     return chainRuns(runs, this.limits).map((raw) => trimPunctuation(raw, codes));
   }
 

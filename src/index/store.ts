@@ -194,6 +194,15 @@ export class UserError extends Error {
 }
 
 /**
+ * The key under which a reader shares one decoded token stream among files of the same bytes (vendored
+ * code, several indexed versions of a project), so the matcher aligns it once per query (match.ts). The
+ * token count too: a stream is only shared where everything the store knows of it agrees.
+ */
+export function sharedStreamKey(language: LanguageId, contentHash: string, tokenCount: number): string {
+  return `${language}\0${contentHash}\0${tokenCount}`;
+}
+
+/**
  * Stored params naming a key this version does not know (every key it knows has a default) were written by
  * a newer MemoCheck: querying with them would fingerprint queries differently from the index.
  */

@@ -1,6 +1,6 @@
 // A reader over one snapshot of the index: the segments the MANIFEST listed when it was opened.
 import type { FingerprintParams, LanguageId } from '../../core/types';
-import { type FileRecord, type IndexReader, type RepoSummary, type UnitRecord, UNIT_KINDS } from '../store';
+import { sharedStreamKey, type FileRecord, type IndexReader, type RepoSummary, type UnitRecord, UNIT_KINDS } from '../store';
 import { lowerBound, owner } from './arrays';
 import { MergedPostings } from './postings';
 import { ByteLru } from './lru';
@@ -15,11 +15,7 @@ export class FileIndexReader implements IndexReader {
   private readonly unitBase: Float64Array;
   private readonly fileBase: Float64Array;
   private readonly fileCount: number;
-  /**
-   * Decoded token streams by content (language, SHA-1 of the source, token count): files with the same bytes share
-   * one, so a file vendored into many repositories, or the same file in several indexed versions of a
-   * project, is read and decoded once, and the matcher aligns it once per query (match.ts).
-   */
+  /** decoded token streams by sharedStreamKey: a file present in many repositories is read and decoded once */
   private readonly cache: ByteLru<string, FileTokens>;
   private readonly postings: MergedPostings;
   /** per global unit: its global file id, kind code, start token and end token */
@@ -92,8 +88,7 @@ export class FileIndexReader implements IndexReader {
     const seg = this.segments[s]!;
     const local = fileId - this.fileBase[s]!;
     const language = seg.strings.languages[local]!;
-    // (the token count too: a stream is only shared where everything the store knows of it agrees)
-    const key = `${language}\0${seg.strings.hashes[local]}\0${seg.tokenCount[local]}`;
+    const key = sharedStreamKey(language, seg.strings.hashes[local]!, seg.tokenCount[local]!);
     let t = this.cache.get(key);
     if (!t) {
       t = seg.tokens(local);

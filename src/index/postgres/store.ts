@@ -7,7 +7,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import {
-  UNIT_KINDS, UserError, previousFilesOf, requireKnownParams,
+  UNIT_KINDS, UserError, previousFilesOf, requireKnownParams, sharedStreamKey,
   type FileRecord, type IndexInfo, type IndexReader, type IndexStore, type IndexedFile, type PreviousFiles, type RepoMeta,
   type RepoSummary, type UnitRecord,
 } from '../store';
@@ -420,7 +420,7 @@ const FILE_CACHE = 256;
 
 class PgReader implements IndexReader {
   private readonly files = new Map<number, FileRecord>();
-  /** decoded token streams by language, content hash and token count: files of the same bytes share one (match.ts) */
+  /** decoded token streams by sharedStreamKey: files of the same bytes share one */
   private readonly streams = new Map<string, ReturnType<typeof decodeTokens>>();
   private closed = false;
 
@@ -486,7 +486,7 @@ class PgReader implements IndexReader {
        FROM ${S}.files f JOIN ${S}.repos r ON r.id = f.repo_id WHERE f.id = $1`, [fileId]);
     const row = r.rows[0];
     if (!row) throw new Error(`file ${fileId} is not in the index at ${this.target.location}`);
-    const key = `${row.language}\0${row.content_hash}\0${row.token_count}`;
+    const key = sharedStreamKey(row.language, row.content_hash, row.token_count);
     let stream = this.streams.get(key);
     if (!stream) {
       stream = decodeTokens(row.tokens);
