@@ -38,12 +38,15 @@ export interface AlignLimits {
  * Finds maximal equal runs between q[qs,qe) and the source region s (source tokens sBase .. sBase + s.length),
  * using k-gram hashes qh (query) and sh (source region), where qh[i] covers q[i, i+k) and sh[j] covers
  * s[j, j+k). Runs are in source coordinates (s + sBase).
+ * `found.complete` is set to whether every seed was followed (none skipped for maxSeedOccurrences, no stop
+ * at maxRuns): then every equal stretch of k or more tokens in the diagonal window lies within a run found.
  */
 export function findRuns(
   q: Uint32Array, qh: Uint32Array, qs: number, qe: number,
   s: Uint32Array, sh: Uint32Array, sBase: number, lim: AlignLimits,
   /** only seeds on diagonals dLo <= (query index - source index) <= dHi */
   dLo = -Infinity, dHi = Infinity,
+  found?: { complete: boolean },
 ): Run[] {
   const k = lim.k;
   const se = s.length;
@@ -57,9 +60,14 @@ export function findRuns(
   const coveredArr = window ? coveredScratch(Math.max(0, dMax - dMin + 1)) : undefined;
   const coveredMap = window ? undefined : new Map<number, number>();
   const { head, next, count } = seeds;
+  if (found) found.complete = true;
   for (let i = qs; i + k <= qe; i++) {
     const slot = seeds.find(qh[i]!);
-    if (slot < 0 || count[slot]! > lim.maxSeedOccurrences) continue;
+    if (slot < 0) continue;
+    if (count[slot]! > lim.maxSeedOccurrences) {
+      if (found) found.complete = false;
+      continue;
+    }
     for (let j = head[slot]!; j >= 0; j = next[j]!) {
       const d = i - j;
       if (d - sBase < dLo || d - sBase > dHi) continue;
@@ -73,7 +81,10 @@ export function findRuns(
       if (coveredArr) coveredArr[d - dMin] = a + len;
       else coveredMap!.set(d, a + len);
       if (len >= k) runs.push({ q: a, s: b + sBase, len });
-      if (runs.length >= lim.maxRuns) return runs;
+      if (runs.length >= lim.maxRuns) {
+        if (found) found.complete = false;
+        return runs;
+      }
     }
   }
   return runs;

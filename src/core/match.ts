@@ -108,7 +108,7 @@ export class Matcher {
     // Alignments by source content and region. A store gives files of the same bytes one decoded stream
     // (reader.ts), and the same code then forms the same clusters: a file vendored into many repositories,
     // or present in several indexed versions of a project, is aligned once per query and judged per file.
-    const aligned = new Map<Uint32Array, Map<string, { chains: Chain[]; exact?: Chain[] }>>();
+    const aligned = new Map<Uint32Array, Map<string, { chains: Chain[]; exact?: Chain[]; noExactRun?: boolean }>>();
     for (const c of clusters) {
       if (c.n < this.tuning.minClusterPairs) break; // sorted by n
       signal?.throwIfAborted();
@@ -129,8 +129,12 @@ export class Matcher {
       // only the cluster's region of a (possibly large) source file is hashed
       const region = rec.codes.subarray(ss, se);
       if (!a) {
-        const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi);
-        a = { chains: this.chains(runs, codes) };
+        const found = { complete: false };
+        const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi, found);
+        // Tokens equal in raw form are equal in normalized form: when every normalized seed was followed and
+        // no run is long enough to be of use, no run of raw tokens is either (most clusters of a query).
+        const useful = this.hasUsefulRun(runs);
+        a = { chains: useful ? this.chains(runs, codes) : [], noExactRun: found.complete && !useful };
         regions.set(key, a);
       }
       const before = scored.length;
@@ -142,6 +146,7 @@ export class Matcher {
       // Repetitive code (tables of tests, lists of calls that differ only in literals) is ambiguous in
       // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
       // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
+      if (a.noExactRun) continue;
       if (!a.exact) {
         const exact = exactCodes(region, rec.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
         const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
@@ -241,8 +246,12 @@ export class Matcher {
    * time), as chance resemblance is short runs.
    */
   private chains(runs: Run[], codes: Uint32Array): Chain[] {
-    if (!runs.some((r) => r.len >= this.minUsefulRun)) return [];
+    if (!this.hasUsefulRun(runs)) return [];
     return chainRuns(runs, this.limits).map((raw) => trimPunctuation(raw, codes));
+  }
+
+  private hasUsefulRun(runs: Run[]): boolean {
+    return runs.some((r) => r.len >= this.minUsefulRun);
   }
 
   /** qh: the query's shingles, exactSh: its raw-token shingles (see exactCodes) */

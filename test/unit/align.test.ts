@@ -145,6 +145,46 @@ test('findRuns and chainRuns give what the plain reference implementations give'
   }
 });
 
+test('findRuns says it is complete only when every equal stretch of k tokens in the window lies within a run', () => {
+  let complete = 0, incomplete = 0, missing = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const r = rng(seed);
+    const alphabet = seed % 3 === 0 ? 3 : seed % 3 === 1 ? 12 : 60;
+    const s = stream(r, 300 + Math.floor(r() * 1500), alphabet);
+    const q = stream(r, 300 + Math.floor(r() * 1500), alphabet, s);
+    const qh = shingleHashes(q, LIMITS.k);
+    const qs = Math.floor(r() * q.length / 2), qe = Math.min(q.length, qs + 50 + Math.floor(r() * 800));
+    const ss = Math.floor(r() * s.length / 2), se = Math.min(s.length, ss + 50 + Math.floor(r() * 800));
+    const off = Math.floor((r() - 0.5) * 600), drift = 64 + Math.floor(r() * 400) / 2;
+    const dLo = -off - drift, dHi = -off + drift;
+    // (a low seed cap and a low run limit, now and then, make it incomplete)
+    const lim = { ...LIMITS, maxRuns: seed % 4 === 0 ? 40 : LIMITS.maxRuns, maxSeedOccurrences: seed % 2 === 0 ? 2 : LIMITS.maxSeedOccurrences };
+    const region = s.subarray(ss, se);
+    const found = { complete: false };
+    const runs = findRuns(q, qh, qs, qe, region, shingleHashes(region, lim.k), ss, lim, dLo, dHi, found);
+    // every maximal equal stretch of >= k tokens on a diagonal of the window, by brute force
+    const missed: string[] = [];
+    for (let d = Math.ceil(dLo); d <= dHi; d++) {
+      let len = 0;
+      for (let i = qs; i <= qe; i++) {
+        const j = i - d;
+        if (i < qe && j >= ss && j < se && q[i] === s[j]) { len++; continue; }
+        if (len >= lim.k && !runs.some((x) => x.q - x.s === d && x.q <= i - len && x.q + x.len >= i)) missed.push(`${i - len}:${len}@${d}`);
+        len = 0;
+      }
+    }
+    if (found.complete) {
+      complete++;
+      assert.deepEqual(missed, [], `seed ${seed}: said complete`);
+    } else {
+      incomplete++;
+      if (missed.length) missing++;
+    }
+  }
+  // both cases occur, and an incomplete search does miss stretches (the brute force sees them)
+  assert.ok(complete >= 10 && incomplete >= 10 && missing >= 5, `${complete} complete, ${incomplete} incomplete, ${missing} missing some`);
+});
+
 test('chainRuns gives what the plain reference gives on arbitrary runs (short, far apart, crowded)', () => {
   for (let seed = 1; seed <= 200; seed++) {
     const r = rng(seed);
