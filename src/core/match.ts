@@ -279,10 +279,11 @@ export class Matcher {
     const exactShingles = new Set<number>();
     const values = new Set<number>(), vocabulary = new Set<number>();
     const k = this.reader.params.k;
+    const sraw = file.raw;
     for (const r of chain.runs) {
       for (let t = 0; t < r.len; t++) {
         const qi = r.q + t, si = r.s + t;
-        const qr = q.raw[qi]!, sr = file.raw[si]!;
+        const qr = q.raw[qi]!, sr = sraw[si]!;
         if (qr !== sr) rawEqual = false;
         const code = q.codes[qi]!;
         vocabulary.add(code);
@@ -303,7 +304,7 @@ export class Matcher {
       // An alignment extended past the edges of an embedded copy pairs the names of the code around it by
       // chance (neighbouring functions of the same shape). The longest stretch without contradicting names
       // is judged once more, by every rule.
-      const stretch = retry && this.tuning.trimContradictions ? longestConsistentStretch(chain, pairs, majority, q.codes, q.raw, file.raw) : undefined;
+      const stretch = retry && this.tuning.trimContradictions ? longestConsistentStretch(chain, pairs, majority, q.codes, q.raw, sraw) : undefined;
       if (stretch) return this.score(doc, qh, trimPunctuation(stretch, q.codes), file, diag, exactSh, false);
       reject(diag, 'inconsistent-renaming');
       return undefined;
@@ -323,7 +324,8 @@ export class Matcher {
     const q = doc.tokens;
     const info = await this.sourceInfo(file.repo);
     let fp = fnv1a32(file.repo + '\0' + file.path);
-    for (let i = chain.sStart; i < chain.sEnd; i++) fp = mix(fp, file.codes[i]!);
+    const sc = file.codes;
+    for (let i = chain.sStart; i < chain.sEnd; i++) fp = mix(fp, sc[i]!);
     const source: SourceRef = {
       ...info,
       repo: file.repo,

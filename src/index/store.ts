@@ -128,7 +128,9 @@ export interface FileRecord {
   readonly language: LanguageId;
   /** effective licence: the per-file one when present, else the repository's */
   readonly license: string;
+  /** the token stream (core/tokenize.ts): normalized codes, raw hashes and 0-based lines per token */
   readonly codes: Uint32Array;
+  /** raw and lines may be decoded when first read (the file store's are): read them where they are needed */
   readonly raw: Uint16Array;
   readonly lines: Uint32Array;
 }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { ByteReader, CodeIndex, Malformed, RECENT, UnitReader, UnitWriter, decodeCodeTables, decodeFileNums, encodeFileNums, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
+import { ByteReader, CodeIndex, Malformed, RECENT, UnitReader, UnitWriter, decodeCodeTables, decodeCodes, decodeFileNums, encodeFileNums, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
 import { crc32 } from '../../src/index/file/crc32';
 import { encodeHeader, decodeHeader, DEFLATED, Kind } from '../../src/index/file/format';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
@@ -29,7 +29,9 @@ async function readAll(store: FileIndexStore): Promise<void> {
   try {
     await r.units(Array.from({ length: r.unitCount }, (_, i) => i));
     for (let id = 0; ; id++) {
-      try { await r.file(id); } catch (e) { if (e instanceof RangeError) break; throw e; }
+      let f;
+      try { f = await r.file(id); } catch (e) { if (e instanceof RangeError) break; throw e; }
+      assert.equal(f.raw.length + f.lines.length, 2 * f.codes.length); // (decoded when first read)
     }
     await r.documentFrequency(Uint32Array.of(1, 2, 3));
   } finally {
@@ -324,6 +326,9 @@ describe('segment codecs', () => {
     assert.deepEqual(Array.from(back.codes), Array.from(codes));
     assert.deepEqual(Array.from(back.raw), Array.from(raw));
     assert.deepEqual(Array.from(back.lines), Array.from(lines));
+    assert.deepEqual(Array.from(decodeCodes(bytes, table, codes.length)), Array.from(codes));
+    assert.throws(() => decodeCodes(bytes, table, codes.length + 1), Malformed);
+    assert.throws(() => decodeCodes(bytes, table.subarray(0, 1), codes.length), Malformed);
     assert.throws(() => decodeTokens(bytes, table, codes.length + 1), Malformed);
     assert.throws(() => decodeTokens(bytes, table.subarray(0, 1), codes.length), Malformed);
     assert.throws(() => decodeTokens(bytes.subarray(0, bytes.length - 1), table, codes.length), Malformed);
@@ -344,6 +349,8 @@ describe('segment codecs', () => {
       assert.deepEqual(viaIndex, encodeTokens(codes, raw, lines, map), 'the same bytes as with a Map');
       const back = decodeTokens(viaIndex, table, n);
       assert.deepEqual(Array.from(back.codes), Array.from(codes));
+      // (table indexes over 252 are escaped in the code stream)
+      assert.deepEqual(Array.from(decodeCodes(viaIndex, table, n)), Array.from(codes), 'the codes alone');
       assert.deepEqual(Array.from(back.raw), Array.from(raw));
       assert.deepEqual(Array.from(back.lines), Array.from(lines));
     }
@@ -497,5 +504,8 @@ describe('segment codecs', () => {
       ['raw stream with trailing bytes', stream([9], [1, 1, 0, 2, 0, 0])],
     ];
     for (const [what, bytes] of bad) assert.throws(() => decodeTokens(bytes, table, 1), Malformed, what);
+    // the codes alone: damage up to the code stream's end (the line and raw streams are not read)
+    assert.deepEqual(Array.from(decodeCodes(stream([9], [1, 1, 0, 2, 0]), table, 1)), [1]);
+    for (const [what, bytes] of bad.slice(0, 8)) assert.throws(() => decodeCodes(bytes, table, 1), Malformed, what);
   });
 });

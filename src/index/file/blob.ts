@@ -4,7 +4,7 @@
 // checked: a reader decodes a stored stream, and so does a worker for a file a re-index carries over.
 import type { CodeTable } from '../../core/tokenize';
 import type { TokenBlob } from '../store';
-import { CodeIndex, Malformed, OutsideTable, decodeTokens, encodeTokens, type StoredTable } from './codec';
+import { CodeIndex, Malformed, OutsideTable, decodeCodes, decodeTokens, encodeTokens, type StoredTable } from './codec';
 import { crc32 } from './crc32';
 import { errors } from './format';
 
@@ -39,9 +39,18 @@ export function encodeBlob(codes: Uint32Array, raw: Uint16Array, lines: Uint32Ar
  */
 export function decodeStored(stored: Uint8Array, crc: number, table: StoredTable, tokens: number, file: string, what: string,
   used?: Uint8Array): { codes: Uint32Array; raw: Uint16Array; lines: Uint32Array } {
+  return checked(stored, crc, file, what, () => decodeTokens(stored, table, tokens, used));
+}
+
+/** decodeStored's codes alone (codec.ts decodeCodes), checked the same way. */
+export function decodeStoredCodes(stored: Uint8Array, crc: number, table: StoredTable, tokens: number, file: string, what: string): Uint32Array {
+  return checked(stored, crc, file, what, () => decodeCodes(stored, table, tokens));
+}
+
+function checked<T>(stored: Uint8Array, crc: number, file: string, what: string, decode: () => T): T {
   if (crc32(stored) !== crc) throw errors.corrupted(file, `${what}: checksum mismatch`);
   try {
-    return decodeTokens(stored, table, tokens, used);
+    return decode();
   } catch (e) {
     if (e instanceof Malformed) throw errors.corrupted(file, `${what}: ${e.message}`);
     throw e;

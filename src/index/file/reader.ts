@@ -7,6 +7,12 @@ import { ByteLru } from './lru';
 import type { Manifest } from './manifest';
 import type { FileTokens, Segment } from './segment-reader';
 
+/** A file's token stream as the reader caches it: the codes, and the raw hashes and lines once asked for. */
+interface CachedStream {
+  readonly codes: Uint32Array;
+  rest?: Omit<FileTokens, 'codes'>;
+}
+
 export class FileIndexReader implements IndexReader {
   readonly params: FingerprintParams;
   readonly repoCount: number;
@@ -16,7 +22,7 @@ export class FileIndexReader implements IndexReader {
   private readonly fileBase: Float64Array;
   private readonly fileCount: number;
   /** decoded token streams by sharedStreamKey: a file present in many repositories is read and decoded once */
-  private readonly cache: ByteLru<string, FileTokens>;
+  private readonly cache: ByteLru<string, CachedStream>;
   private readonly postings: MergedPostings;
   /** per global unit: its global file id, kind code, start token and end token */
   private readonly unitFile: Uint32Array;
@@ -89,21 +95,18 @@ export class FileIndexReader implements IndexReader {
     const local = fileId - this.fileBase[s]!;
     const language = seg.strings.languages[local]!;
     const key = sharedStreamKey(language, seg.strings.hashes[local]!, seg.tokenCount[local]!);
-    let t = this.cache.get(key);
-    if (!t) {
-      t = seg.tokens(local);
-      this.cache.set(key, t, t.codes.buffer.byteLength + (t.raw.buffer === t.codes.buffer ? 0 : t.raw.buffer.byteLength));
+    let stream = this.cache.get(key);
+    if (!stream) {
+      stream = { codes: seg.codes(local) };
+      this.cache.set(key, stream, stream.codes.byteLength);
     }
-    return {
-      id: fileId,
-      repo: seg.repo.name,
-      path: seg.strings.paths[local]!,
-      language,
-      license: seg.strings.licenses[local] ?? seg.repo.license,
-      codes: t.codes,
-      raw: t.raw,
-      lines: t.lines,
-    };
+    const entry = stream;
+    return new StoredFileRecord(fileId, seg.repo.name, seg.strings.paths[local]!, language, seg.strings.licenses[local] ?? seg.repo.license, entry, () => {
+      const t = seg.tokens(local);
+      entry.rest = { raw: t.raw, lines: t.lines };
+      this.cache.set(key, entry, entry.codes.byteLength + t.raw.buffer.byteLength + (t.lines.buffer === t.raw.buffer ? 0 : t.lines.buffer.byteLength));
+      return entry.rest;
+    });
   }
 
   async repo(name: string): Promise<RepoSummary | undefined> {
@@ -158,4 +161,18 @@ export class FileIndexReader implements IndexReader {
   private open(): void {
     if (this.closed) throw new Error('index reader is closed');
   }
+}
+
+/**
+ * A stored file whose raw hashes and lines are decoded when first read: the matcher aligns the codes of a
+ * query's candidate files and goes on to the raw tokens and lines of few of them (those with a run long
+ * enough to be of use), and decoding the codes alone is several times faster.
+ */
+class StoredFileRecord implements FileRecord {
+  constructor(readonly id: number, readonly repo: string, readonly path: string, readonly language: LanguageId, readonly license: string,
+    private readonly stream: CachedStream, private readonly decodeRest: () => Omit<FileTokens, 'codes'>) {}
+
+  get codes(): Uint32Array { return this.stream.codes; }
+  get raw(): Uint16Array { return (this.stream.rest ?? this.decodeRest()).raw; }
+  get lines(): Uint32Array { return (this.stream.rest ?? this.decodeRest()).lines; }
 }

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import type { CarriedFile, PreviousFile, PreviousFiles, RepoSummary, StoredTokens } from '../store';
-import { decodeStored } from './blob';
+import { decodeStored, decodeStoredCodes } from './blob';
 import { UNIT_KINDS } from '../../core/fingerprint';
 import { windowCount, windows } from '../../core/minhash';
 import { Malformed, UnitReader, decodeCodeTables, decodeFileNums, decodePostings, decodeSet, type StoredTable } from './codec';
@@ -185,7 +185,17 @@ export class Segment {
   /** One file's token stream. */
   tokens(local: number): FileTokens {
     return decodeStored(this.stored(local), this.blobCrc[local]!, this.tables[this.fileTable[local]!]!, this.tokenCount[local]!,
-      this.file, `token stream of ${this.strings.paths[local]}`);
+      this.file, this.streamName(local));
+  }
+
+  /** One file's token codes alone (what tokens() gives as `codes`, decoded several times faster). */
+  codes(local: number): Uint32Array {
+    return decodeStoredCodes(this.stored(local), this.blobCrc[local]!, this.tables[this.fileTable[local]!]!, this.tokenCount[local]!,
+      this.file, this.streamName(local));
+  }
+
+  private streamName(local: number): string {
+    return `token stream of ${this.strings.paths[local]}`;
   }
 
   /**
