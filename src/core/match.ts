@@ -118,16 +118,17 @@ export class Matcher {
         fileCache.set(c.fileId, rec);
       }
       const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
-      const ss = Math.max(0, c.ss - MARGIN), se = Math.min(rec.codes.length, c.se + MARGIN);
+      const ss = Math.max(0, c.ss - MARGIN), se = Math.min(rec.tokens ?? rec.codes.length, c.se + MARGIN);
       // seeds near the cluster's diagonal only: repetitive code elsewhere in the file cannot hijack the alignment
       const drift = 64 + (c.qe - c.qs) / 2;
       const dLo = -c.off - drift, dHi = -c.off + drift;
-      let regions = aligned.get(rec.codes);
-      if (!regions) aligned.set(rec.codes, regions = new Map());
+      // only the cluster's region of a (possibly large) source file is decoded, where the store can, and hashed
+      const sourceCodes = rec.region ? rec.region(ss, se, false).codes : rec.codes;
+      let regions = aligned.get(sourceCodes);
+      if (!regions) aligned.set(sourceCodes, regions = new Map());
       const key = `${qs} ${qe} ${ss} ${se} ${dLo} ${dHi}`;
       let a = regions.get(key);
-      // only the cluster's region of a (possibly large) source file is hashed
-      const region = rec.codes.subarray(ss, se);
+      const region = sourceCodes.subarray(ss, se);
       if (!a) {
         const found = { complete: false };
         const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi, found);
@@ -137,9 +138,12 @@ export class Matcher {
         a = { chains: useful ? this.chains(runs, codes) : [], noExactRun: found.complete && !useful };
         regions.set(key, a);
       }
+      if (!a.chains.length && a.noExactRun) continue;
+      // the file as the chains are judged (raw tokens) and reported (lines): the region's, where the store decodes by region
+      const file = rec.region ? regionOf(rec, rec.region(ss, se, true)) : rec;
       const before = scored.length;
       for (const chain of a.chains) {
-        const s = this.score(doc, shingles, chain, rec, diag, qExact.sh);
+        const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
         if (s) scored.push(s);
       }
       if (scored.slice(before).some((s) => s.kind === 'verbatim')) continue;
@@ -148,12 +152,12 @@ export class Matcher {
       // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
       if (a.noExactRun) continue;
       if (!a.exact) {
-        const exact = exactCodes(region, rec.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
+        const exact = exactCodes(region, file.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
         const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
         a.exact = this.chains(exactRuns, codes);
       }
       for (const chain of a.exact) {
-        const s = this.score(doc, shingles, chain, rec, diag, qExact.sh);
+        const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
         if (s) scored.push(s);
       }
     }
@@ -357,6 +361,14 @@ function exactCodes(codes: Uint32Array, raw: Uint16Array, k: number, into?: Uint
   const out = into ? into.subarray(0, codes.length) : new Uint32Array(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = mix(codes[i]!, raw[i]! + 1);
   return { codes: out, sh: shingleHashes(out, k, intoSh) };
+}
+
+/** A file record whose arrays are those of a decoded region (FileRecord.region), read through (a store may decode them when read). */
+function regionOf(rec: FileRecord, arrays: Pick<FileRecord, 'codes' | 'raw' | 'lines'>): FileRecord {
+  return {
+    id: rec.id, repo: rec.repo, path: rec.path, language: rec.language, license: rec.license,
+    get codes() { return arrays.codes; }, get raw() { return arrays.raw; }, get lines() { return arrays.lines; },
+  };
 }
 
 /**

@@ -133,6 +133,14 @@ export interface FileRecord {
   /** raw and lines may be decoded when first read (the file store's are): read them where they are needed */
   readonly raw: Uint16Array;
   readonly lines: Uint32Array;
+  /**
+   * For a store that decodes files by region (the file store, whose long streams are chunked): the file's
+   * token count, and `region`, which gives arrays of the whole file's length whose codes are valid in
+   * [start, end), and with `all` its raw hashes and lines too (elsewhere they may be anything). Reading
+   * codes, raw or lines of the record itself decodes the whole file.
+   */
+  readonly tokens?: number;
+  region?(start: number, end: number, all: boolean): Pick<FileRecord, 'codes' | 'raw' | 'lines'>;
 }
 
 export interface IndexInfo {

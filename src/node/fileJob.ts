@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { fileShingles, fingerprintForIndex, unitColumns, UNIT_KINDS, type FileFingerprint } from '../core/fingerprint';
 import { codeTable } from '../core/tokenize';
 import type { FingerprintParams, LanguageId, TokenStream, Unit } from '../core/types';
-import { decodeStored, encodeBlob } from '../index/file/blob';
+import { decodeStored, encodeBlob, isChunked } from '../index/file/blob';
 import { UserError, type StoredTokens, type TokenBlob } from '../index/store';
 import { loadLanguage, ParseFailure, tokenizeText } from './grammars';
 import { readSource, spdxHeader } from './source';
@@ -97,7 +97,9 @@ function carryFile(job: CarryJob): FileResult {
   const { stored } = job;
   const used = new Uint8Array(stored.table.codes.length);
   try {
-    const { codes } = decodeStored(stored.stored, stored.crc, stored.table, stored.tokens, stored.source, `token stream of ${job.path}`, used);
+    // (a store carries a stream over only when it is chunked as this format chunks it: blob.ts isChunked)
+    const { codes } = decodeStored(stored.stored, stored.crc, stored.table, stored.tokens, stored.source, `token stream of ${job.path}`, used,
+      isChunked(stored.tokens));
     return { ok: true, mode: 'carry', data: { shingles: fileShingles(codes, job.params.k), used } };
   } catch (e) {
     return { ok: false, reason: e instanceof UserError ? e.message : `internal error while carrying ${job.path} over (${(e as Error).message})` };

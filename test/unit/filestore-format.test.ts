@@ -70,7 +70,7 @@ describe('container header', () => {
   test('golden bytes', () => {
     const h = encodeHeader('MCIX', [{ kind: 1, offset: 64, length: 10, crc: 0xdeadbeef }, { kind: 2 | DEFLATED, offset: 74, length: 0x1_0000_0002, crc: 7 }]);
     assert.equal(h.toString('hex'),
-      '4d434958' + '0500' + '0000' + '02000000' +
+      '4d434958' + '0600' + '0000' + '02000000' +
       '01000000' + '4000000000000000' + '0a00000000000000' + 'efbeadde' +
       '02000080' + '4a00000000000000' + '0200000001000000' + '07000000' +
       crc32(h.subarray(0, 60)).toString(16).padStart(8, '0').match(/../g)!.reverse().join(''));
@@ -84,7 +84,7 @@ describe('container header', () => {
     await store.init(PARAMS);
     const bytes = fs.readFileSync(path.join(store.dir, 'MANIFEST'));
     assert.equal(bytes.toString('base64'),
-      'TUNJWAUAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00oPzIF3HsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
+      'TUNJWAYAAAACAAAAAQAAAEAAAAAAAAAAaAAAAAAAAACHHU0cAgAAAKgAAAAAAAAAHAAAAAAAAACMU00oRga6+nsiayI6NSwiYmFuZHMiOjEyLCJyb3dzIjozLCJ3aW5kb3dTaXplIjo0MCwiaW5kZXhTdHJpZGUiOjIwLCJxdWVyeVN0cmlkZSI6NCwibWluVW5pdFRva2VucyI6MzAsInNlZWQiOjd9eyJuZXh0U2VnbWVudCI6MSwicmVwb3MiOltdfQ==');
     assert.deepEqual(fs.readdirSync(store.dir), ['MANIFEST']);
   });
 });
@@ -131,10 +131,10 @@ describe('file store errors', () => {
     for (const name of ['seg-1.mcs', 'MANIFEST']) {
       const p = path.join(store.dir, name);
       const b = fs.readFileSync(p);
-      b.writeUInt16LE(6, 4);
+      b.writeUInt16LE(7, 4);
       b.writeUInt16LE(1, 6);
       fs.writeFileSync(p, b);
-      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 6\\.1\\); upgrade MemoCheck`));
+      await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by a newer MemoCheck \\(format 7\\.1\\); upgrade MemoCheck`));
     }
   });
 
@@ -195,7 +195,7 @@ describe('file store errors', () => {
         assert.ok(!('need' in h));
         // an older header over the same sections, checksums intact: only the version tells it apart
         fs.writeFileSync(p, Buffer.concat([encodeHeader(name === 'MANIFEST' ? 'MCIX' : 'MCSG', h.sections, major, 0), b.subarray(h.bytes)]));
-        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format ${major}\\.0, this one reads 4\\.x to 5\\.x\\); delete the index directory and re-create it with memocheck index`));
+        await expectUserError(readAll(store), new RegExp(`${name.replace('.', '\\.')} was written by an older MemoCheck \\(format ${major}\\.0, this one reads 4\\.x to 6\\.x\\); delete the index directory and re-create it with memocheck index`));
       }
       await expectUserError(store.putRepo(meta('x'), []), /MANIFEST was written by an older MemoCheck/);
     });

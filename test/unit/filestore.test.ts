@@ -156,7 +156,7 @@ describe('file store round trip', () => {
 
   test('info reports repos, counts, version and bytes', async () => {
     const info = await store.info();
-    assert.equal(info.formatVersion, '5.0');
+    assert.equal(info.formatVersion, '6.0');
     assert.deepEqual(info.params, PARAMS);
     assert.equal(info.repos.length, 1);
     assert.equal(info.repos[0]!.name, 'alpha');

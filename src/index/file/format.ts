@@ -62,7 +62,9 @@
 //                varint N, N x u16 new raw hashes, then raw deflate of {varint T, varint n1, varint n4, code
 //                stream (per token: line steps, then its index in the file's code table), line stream (varints
 //                of line steps > 1), raw stream (per token without a constant raw hash: a varint rank among
-//                the code's recent or distinct raw hashes, or 0 = the next new one)}
+//                the code's recent or distinct raw hashes, or 0 = the next new one)}. From format 6 a stream
+//                of more than 32,768 tokens is chunked (blob.ts encodeStream): a directory of the chunks'
+//                lengths and CRCs, then one such stream per 8,192 tokens
 //
 // Unit and file ids handed to callers are global within one reader's snapshot: segments are numbered in
 // manifest order, and id = unitBase[segment] + localUnit (likewise fileBase for files), where the bases are
@@ -79,8 +81,11 @@ export const SEGMENT_MAGIC = 'MCSG';
  * 5: indexes are created with family-salted band keys (FingerprintParams.familyKeys), which a reader of
  * format 4 would ignore and so find nothing. The layout is format 4's: a format 4 index (params without
  * familyKeys, one key space) is still read, and written to with its own params.
+ * 6: token streams of more than 32,768 tokens are stored in chunks (blob.ts encodeStream), which a reader of
+ * format 5 would misread. Segments of formats 4 and 5 are still read (their streams are never chunked); a
+ * re-index re-reads their files that format 6 chunks instead of carrying them over.
  */
-export const FORMAT_MAJOR = 5;
+export const FORMAT_MAJOR = 6;
 export const FORMAT_MINOR = 0;
 /** the oldest format this version reads */
 export const FORMAT_MIN_MAJOR = 4;

@@ -5,13 +5,9 @@ import { lowerBound, owner } from './arrays';
 import { MergedPostings } from './postings';
 import { ByteLru } from './lru';
 import type { Manifest } from './manifest';
+import { CHUNK_TOKENS, type Chunks } from './blob';
 import type { FileTokens, Segment } from './segment-reader';
 
-/** A file's token stream as the reader caches it: the codes, and the raw hashes and lines once asked for. */
-interface CachedStream {
-  readonly codes: Uint32Array;
-  rest?: Omit<FileTokens, 'codes'>;
-}
 
 export class FileIndexReader implements IndexReader {
   readonly params: FingerprintParams;
@@ -97,16 +93,11 @@ export class FileIndexReader implements IndexReader {
     const key = sharedStreamKey(language, seg.strings.hashes[local]!, seg.tokenCount[local]!);
     let stream = this.cache.get(key);
     if (!stream) {
-      stream = { codes: seg.codes(local) };
-      this.cache.set(key, stream, stream.codes.byteLength);
+      const grown = (bytes: number) => this.cache.set(key, stream!, bytes);
+      stream = seg.chunked(local) ? new ChunkedStream(seg, local) : new WholeStream(seg, local, grown);
+      this.cache.set(key, stream, stream.bytes);
     }
-    const entry = stream;
-    return new StoredFileRecord(fileId, seg.repo.name, seg.strings.paths[local]!, language, seg.strings.licenses[local] ?? seg.repo.license, entry, () => {
-      const t = seg.tokens(local);
-      entry.rest = { raw: t.raw, lines: t.lines };
-      this.cache.set(key, entry, entry.codes.byteLength + t.raw.buffer.byteLength + (t.lines.buffer === t.raw.buffer ? 0 : t.lines.buffer.byteLength));
-      return entry.rest;
-    });
+    return new StoredFileRecord(fileId, seg.repo.name, seg.strings.paths[local]!, language, seg.strings.licenses[local] ?? seg.repo.license, stream);
   }
 
   async repo(name: string): Promise<RepoSummary | undefined> {
@@ -164,15 +155,101 @@ export class FileIndexReader implements IndexReader {
 }
 
 /**
- * A stored file whose raw hashes and lines are decoded when first read: the matcher aligns the codes of a
- * query's candidate files and goes on to the raw tokens and lines of few of them (those with a run long
- * enough to be of use), and decoding the codes alone is several times faster.
+ * A file's token stream as the reader caches it (shared by the files of the same bytes): arrays of the whole
+ * file, of which load(start, end, all) makes the codes valid in [start, end), and with `all` the raw hashes
+ * and lines too. The matcher aligns the codes of a query's candidate files and reads the raw tokens and lines
+ * of few of them (those with a run long enough to be of use), and only near the regions it aligns.
+ */
+interface CachedStream {
+  readonly codes: Uint32Array;
+  readonly raw: Uint16Array;
+  readonly lines: Uint32Array;
+  /** bytes held */
+  readonly bytes: number;
+  load(start: number, end: number, all: boolean): void;
+}
+
+/** A stream stored whole: its codes decoded at once (several times faster than all of it), the rest when first read. */
+class WholeStream implements CachedStream {
+  readonly codes: Uint32Array;
+  private rest: Omit<FileTokens, 'codes'> | undefined;
+
+  constructor(private readonly seg: Segment, private readonly local: number, private readonly grown: (bytes: number) => void) {
+    this.codes = seg.codes(local);
+  }
+
+  get raw(): Uint16Array { return this.all().raw; }
+  get lines(): Uint32Array { return this.all().lines; }
+  get bytes(): number { return this.codes.byteLength + (this.rest ? this.rest.raw.buffer.byteLength : 0); }
+
+  load(_start: number, _end: number, all: boolean): void {
+    if (all) this.all();
+  }
+
+  private all(): Omit<FileTokens, 'codes'> {
+    if (!this.rest) {
+      const t = this.seg.tokens(this.local);
+      this.rest = { raw: t.raw, lines: t.lines }; // (one buffer, its codes a copy of ours)
+      this.grown(this.bytes);
+    }
+    return this.rest;
+  }
+}
+
+/** A stream stored in chunks (blob.ts encodeStream): decoded chunk by chunk where it is read. */
+class ChunkedStream implements CachedStream {
+  readonly codes: Uint32Array;
+  readonly raw: Uint16Array;
+  readonly lines: Uint32Array;
+  /** per chunk: 0 not decoded, 1 its codes, 2 everything */
+  private readonly state: Uint8Array;
+  private readonly chunks: Chunks;
+
+  constructor(private readonly seg: Segment, private readonly local: number) {
+    const t = seg.tokenCount[local]!;
+    this.chunks = seg.chunks(local);
+    // one buffer, zero pages until the chunks read are written into it
+    const buf = new ArrayBuffer(10 * t);
+    this.codes = new Uint32Array(buf, 0, t);
+    this.lines = new Uint32Array(buf, 4 * t, t);
+    this.raw = new Uint16Array(buf, 8 * t, t);
+    this.state = new Uint8Array(this.chunks.crcs.length);
+  }
+
+  get bytes(): number { return this.codes.buffer.byteLength; }
+
+  load(start: number, end: number, all: boolean): void {
+    const want = all ? 2 : 1;
+    const last = Math.min(this.state.length, Math.ceil(end / CHUNK_TOKENS));
+    for (let i = Math.floor(Math.max(0, start) / CHUNK_TOKENS); i < last; i++) {
+      if (this.state[i]! >= want) continue;
+      const part = this.seg.chunk(this.local, this.chunks, i, all);
+      const at = i * CHUNK_TOKENS;
+      this.codes.set(part.codes, at);
+      if (part.raw && part.lines) {
+        this.raw.set(part.raw, at);
+        this.lines.set(part.lines, at);
+      }
+      this.state[i] = want;
+    }
+  }
+}
+
+/**
+ * A stored file (FileRecord): its arrays are whole once read; `region` decodes only what a region needs
+ * (the matcher's way in, see match.ts).
  */
 class StoredFileRecord implements FileRecord {
   constructor(readonly id: number, readonly repo: string, readonly path: string, readonly language: LanguageId, readonly license: string,
-    private readonly stream: CachedStream, private readonly decodeRest: () => Omit<FileTokens, 'codes'>) {}
+    private readonly stream: CachedStream) {}
 
-  get codes(): Uint32Array { return this.stream.codes; }
-  get raw(): Uint16Array { return (this.stream.rest ?? this.decodeRest()).raw; }
-  get lines(): Uint32Array { return (this.stream.rest ?? this.decodeRest()).lines; }
+  get tokens(): number { return this.stream.codes.length; }
+  get codes(): Uint32Array { return this.region(0, this.tokens, false).codes; }
+  get raw(): Uint16Array { return this.region(0, this.tokens, true).raw; }
+  get lines(): Uint32Array { return this.region(0, this.tokens, true).lines; }
+
+  region(start: number, end: number, all: boolean): Pick<FileRecord, 'codes' | 'raw' | 'lines'> {
+    this.stream.load(start, end, all);
+    return this.stream;
+  }
 }

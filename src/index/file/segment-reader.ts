@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import type { CarriedFile, PreviousFile, PreviousFiles, RepoSummary, StoredTokens } from '../store';
-import { decodeStored, decodeStoredCodes } from './blob';
+import { chunkDirectory, decodeChunk, decodeStored, decodeStoredCodes, directoryBound, isChunked, type Chunks } from './blob';
 import { UNIT_KINDS } from '../../core/fingerprint';
 import { windowCount, windows } from '../../core/minhash';
 import { Malformed, UnitReader, decodeCodeTables, decodeFileNums, decodePostings, decodeSet, type StoredTable } from './codec';
@@ -178,17 +178,39 @@ export class Segment {
 
   /** One file's stored token stream, unchecked (a synchronous read: small, and usually in the page cache). */
   private stored(local: number): Uint8Array {
+    return this.readBlob(local, 0, this.blobLength[local]!);
+  }
+
+  private readBlob(local: number, offset: number, length: number): Uint8Array {
     const blobs = this.c.entry(Kind.BLOBS)!;
-    return this.c.readSync(blobs.offset + this.blobOffset[local]!, this.blobLength[local]!);
+    return this.c.readSync(blobs.offset + this.blobOffset[local]! + offset, length);
+  }
+
+  /** Whether a file's stream is stored in chunks (format 6 on, long streams: blob.ts encodeStream). */
+  chunked(local: number): boolean {
+    return this.c.header.major >= 6 && isChunked(this.tokenCount[local]!);
   }
 
   /** One file's token stream. */
   tokens(local: number): FileTokens {
     return decodeStored(this.stored(local), this.blobCrc[local]!, this.tables[this.fileTable[local]!]!, this.tokenCount[local]!,
-      this.file, this.streamName(local));
+      this.file, this.streamName(local), undefined, this.chunked(local));
   }
 
-  /** One file's token codes alone (what tokens() gives as `codes`, decoded several times faster). */
+  /** Where a chunked file's chunks are (read from the start of its stream). */
+  chunks(local: number): Chunks {
+    const length = this.blobLength[local]!;
+    const head = this.readBlob(local, 0, Math.min(length, directoryBound(this.tokenCount[local]!)));
+    return this.decoded(this.streamName(local), () => chunkDirectory(head, this.tokenCount[local]!, length));
+  }
+
+  /** Chunk i of a chunked file (chunks: its directory), checked and decoded: codes alone, or everything when `all`. */
+  chunk(local: number, chunks: Chunks, i: number, all: boolean): { codes: Uint32Array; raw?: Uint16Array; lines?: Uint32Array } {
+    const bytes = this.readBlob(local, chunks.offsets[i]!, chunks.offsets[i + 1]! - chunks.offsets[i]!);
+    return decodeChunk(bytes, chunks.crcs[i]!, this.tables[this.fileTable[local]!]!, this.tokenCount[local]!, i, all, this.file, this.streamName(local));
+  }
+
+  /** One file's token codes alone, of a stream not chunked (what tokens() gives as `codes`, decoded several times faster). */
   codes(local: number): Uint32Array {
     return decodeStoredCodes(this.stored(local), this.blobCrc[local]!, this.tables[this.fileTable[local]!]!, this.tokenCount[local]!,
       this.file, this.streamName(local));
@@ -277,7 +299,9 @@ export class Segment {
       size: local.size,
       get: (p: string): PreviousFile | undefined => {
         const i = local.get(p);
-        return i === undefined ? undefined : { contentHash: this.strings.hashes[i]!, record: async () => this.carried(i, keys) };
+        // a stream this format chunks but an older one stored whole is not carried over: the file is read again
+        if (i === undefined || (isChunked(this.tokenCount[i]!) && !this.chunked(i))) return undefined;
+        return { contentHash: this.strings.hashes[i]!, record: async () => this.carried(i, keys) };
       },
       close: () => (closed ??= this.close()),
     };

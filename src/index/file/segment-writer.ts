@@ -9,7 +9,8 @@ import { windowCount, windows } from '../../core/minhash';
 import type { FingerprintParams } from '../../core/types';
 import type { IndexedFile, RepoMeta, RepoSummary } from '../store';
 import { GrowU32, sortPostings, sortUnique } from './arrays';
-import { UnitWriter, encodeCodeTables, encodeFileNums, encodePostings, encodeSet, encodeTokens } from './codec';
+import { UnitWriter, encodeCodeTables, encodeFileNums, encodePostings, encodeSet } from './codec';
+import { encodeStream } from './blob';
 import { ContainerWriter } from './container';
 import { Kind, SEGMENT_MAGIC } from './format';
 import { crc32 } from './crc32';
@@ -63,7 +64,7 @@ export class SegmentBuilder {
       ({ stored, crc } = f.tokenBlob);
       this.fileTable.push(this.useTable(f.language, f.tokenBlob.table, f.tokenBlob.used));
     } else {
-      stored = encodeTokens(f.codes, f.raw, f.lines, this.vocab);
+      stored = encodeStream(f.codes, f.raw, f.lines, this.vocab);
       crc = crc32(stored);
       this.fileTable.push(0);
     }
