@@ -8,7 +8,6 @@ import type { Manifest } from './manifest';
 import { CHUNK_TOKENS, type Chunks } from './blob';
 import type { FileTokens, Segment } from './segment-reader';
 
-
 export class FileIndexReader implements IndexReader {
   readonly params: FingerprintParams;
   readonly repoCount: number;
@@ -182,9 +181,8 @@ class WholeStream implements CachedStream {
   get lines(): Uint32Array { return this.all().lines; }
   get bytes(): number { return this.codes.byteLength + (this.rest ? this.rest.raw.buffer.byteLength : 0); }
 
-  load(_start: number, _end: number, all: boolean): void {
-    if (all) this.all();
-  }
+  /** (the codes are whole already; raw and lines are decoded when first read) */
+  load(): void {}
 
   private all(): Omit<FileTokens, 'codes'> {
     if (!this.rest) {
