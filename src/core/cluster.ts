@@ -2,7 +2,7 @@
 // into clusters to verify. Typed arrays throughout: a 1,000-line query against a 1M-unit index hits 10^4..10^5
 // source units with up to 6 query units each, and Map-of-arrays bookkeeping plus comparator sorts over those
 // pairs cost more than the verification of the clusters they produce (41% of a lookup, profiled).
-import type { UnitRecord } from '../index/store';
+import type { UnitColumns } from '../index/store';
 import { Scratch } from './scratch';
 import type { Unit } from './types';
 
@@ -141,21 +141,23 @@ export interface Cluster { fileId: number; ss: number; se: number; qs: number; q
  * order of file, diagonal, then first hit). Keeping diagonals apart matters for repetitive code, where the
  * same query unit hits many places of one file.
  */
-export function clusterHits(records: readonly UnitRecord[], hits: HitTable, units: readonly Unit[], limit: number): { count: number; top: Cluster[] } {
+export function clusterHits(records: UnitColumns, hits: HitTable, units: readonly Unit[], limit: number): { count: number; top: Cluster[] } {
+  const m = records.ids.length;
+  const { ids: recId, fileId: recFile, start: recStart, end: recEnd } = records;
   // the hit slot of each record, and its file's local number (files in order of first appearance)
-  const slots = columnI32(0, records.length);
-  const fileOf = column(1, records.length);
-  const files = new DistinctIds(records.length);
+  const slots = columnI32(0, m);
+  const fileOf = column(1, m);
+  const files = new DistinctIds(m);
   const ids = hits.ids;
-  for (let r = 0, next = 0; r < records.length; r++) {
-    const rec = records[r]!;
+  for (let r = 0, next = 0; r < m; r++) {
+    const id = recId[r]!;
     // records usually come in the order they were asked for, which is the order of the slots, less those
     // the matcher dropped (other languages): the slot after the last one is the first guess
-    const s = ids[next] === rec.id ? next : hits.slotOf(rec.id);
+    const s = ids[next] === id ? next : hits.slotOf(id);
     next = s + 1;
     slots[r] = s;
     if (s < 0) continue;
-    const f = files.add(rec.fileId);
+    const f = files.add(recFile[r]!);
     fileOf[r] = f;
     files.weight[f]! += hits.count(s);
   }
@@ -169,15 +171,15 @@ export function clusterHits(records: readonly UnitRecord[], hits: HitTable, unit
   const n = start[d]!;
   const fill = start.slice(0, d);
   const file = column(2, n), off = columnI32(3, n), ss = column(4, n), se = column(5, n), qs = column(6, n), qe = column(7, n);
-  for (let r = 0; r < records.length; r++) {
+  for (let r = 0; r < m; r++) {
     const s = slots[r]!;
     if (s < 0) continue;
-    const rec = records[r]!;
+    const fileId = recFile[r]!, start = recStart[r]!, end = recEnd[r]!;
     let i = fill[rank[fileOf[r]!]!]!;
     for (let j = 0; j < hits.count(s); j++, i++) {
       const u = units[hits.queryUnit(s, j)]!;
-      file[i] = rec.fileId; off[i] = Math.round((rec.startToken + rec.endToken - u.start - u.end) / 2);
-      ss[i] = rec.startToken; se[i] = rec.endToken; qs[i] = u.start; qe[i] = u.end;
+      file[i] = fileId; off[i] = Math.round((start + end - u.start - u.end) / 2);
+      ss[i] = start; se[i] = end; qs[i] = u.start; qe[i] = u.end;
     }
     fill[rank[fileOf[r]!]!] = i;
   }

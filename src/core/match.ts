@@ -1,14 +1,15 @@
 // Candidate generation (MinHash/LSH over units) and verification (token alignment) of one query stream
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
-import type { FileRecord, IndexReader, UnitRecord } from '../index/store';
+import type { FileRecord, IndexReader, UnitColumns, UnitRecord } from '../index/store';
 import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from './align';
 import { clusterHits, HitTable } from './cluster';
+import { UNIT_KINDS } from './fingerprint';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
 import { Scratch } from './scratch';
 import type { Tokenized } from './tokenize';
-import { languageFamily, type Match, type MatchKind, type MatchOptions, type SourceRef } from './types';
+import { languageFamily, type LanguageId, type Match, type MatchKind, type MatchOptions, type SourceRef } from './types';
 import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode } from './vocabulary';
 
 /** Tokens of context added around the hit units on both sides before aligning. */
@@ -86,18 +87,18 @@ export class Matcher {
     const bandHits = new Map<number, number>();
     const countBands = this.tuning.minBandHits > 1;
     if (countBands) for (const list of postings) for (const id of list ?? []) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
-    const ids = hits.ids;
-    let candidates: number[] = new Array<number>(ids.length);
-    for (let i = 0; i < ids.length; i++) candidates[i] = ids[i]!; // (Array.from of a typed array is ~10x slower)
+    let candidates: Uint32Array = hits.ids;
     if (countBands) candidates = candidates.filter((id) => bandHits.get(id)! >= this.tuning.minBandHits);
     diag.candidateUnits = candidates.length;
     if (!candidates.length) return [];
     // units of other languages are dropped before ranking: in a large file of a common syntax (C++, Java, C#)
     // their clusters would otherwise take places among the MAX_CLUSTERS that the copy needs
     const family = languageFamily(doc.tokens.language);
-    const asked = await this.reader.units(candidates);
-    const records = asked.filter((r) => languageFamily(r.language) === family);
-    if (records.length < asked.length) diag.rejected['other-language'] = asked.length - records.length;
+    const keep = (language: LanguageId) => languageFamily(language) === family;
+    const { columns: records, dropped } = this.reader.unitColumns
+      ? await this.reader.unitColumns(candidates, keep)
+      : unitColumnsOf(await this.reader.units(Array.from(candidates)), keep);
+    if (dropped) diag.rejected['other-language'] = dropped;
     const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
     diag.clusters = count;
 
@@ -495,14 +496,28 @@ function functionMask(n: number, functions: readonly Span[], errors: readonly Sp
 export interface Span { readonly start: number; readonly end: number }
 
 /** The candidate units that are functions, by file. */
-function functionsByFile(records: readonly UnitRecord[]): Map<number, Span[]> {
+/** IndexReader.unitColumns from unit records (for a reader without it): those whose language `keep` accepts, and how many it did not. */
+export function unitColumnsOf(records: readonly UnitRecord[], keep: (language: LanguageId) => boolean): { columns: UnitColumns; dropped: number } {
+  const kept = records.filter((r) => keep(r.language));
+  const n = kept.length;
+  const columns = { ids: new Uint32Array(n), fileId: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), kind: new Uint8Array(n) };
+  kept.forEach((r, i) => {
+    columns.ids[i] = r.id; columns.fileId[i] = r.fileId; columns.start[i] = r.startToken; columns.end[i] = r.endToken;
+    columns.kind[i] = UNIT_KINDS.indexOf(r.kind);
+  });
+  return { columns, dropped: records.length - n };
+}
+
+const FUNCTION = UNIT_KINDS.indexOf('function');
+
+function functionsByFile(records: UnitColumns): Map<number, Span[]> {
   const byFile = new Map<number, Span[]>();
-  for (const r of records) {
-    if (r.kind !== 'function') continue;
-    const span = { start: r.startToken, end: r.endToken };
-    const list = byFile.get(r.fileId);
+  for (let r = 0; r < records.ids.length; r++) {
+    if (records.kind[r] !== FUNCTION) continue;
+    const span = { start: records.start[r]!, end: records.end[r]! };
+    const list = byFile.get(records.fileId[r]!);
     if (list) list.push(span);
-    else byFile.set(r.fileId, [span]);
+    else byFile.set(records.fileId[r]!, [span]);
   }
   return byFile;
 }

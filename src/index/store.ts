@@ -121,6 +121,19 @@ export interface UnitRecord {
   readonly endToken: number;
 }
 
+/**
+ * Units as columns (IndexReader.unitColumns): entry i of each column is the unit ids[i]. A matcher asks for
+ * tens of thousands of candidate units per query, and one object per unit cost it more than the columns.
+ */
+export interface UnitColumns {
+  readonly ids: Uint32Array;
+  readonly fileId: Uint32Array;
+  readonly start: Uint32Array;
+  readonly end: Uint32Array;
+  /** the kind's code: its index in UNIT_KINDS */
+  readonly kind: Uint8Array;
+}
+
 export interface FileRecord {
   readonly id: number;
   readonly repo: string;
@@ -165,6 +178,8 @@ export interface IndexReader {
    */
   lookup(keys: Uint32Array, maxPostings: number): Promise<{ postings: Uint32Array[]; skipped: number }>;
   units(ids: readonly number[]): Promise<UnitRecord[]>;
+  /** Optional: units(ids) as columns, only those whose file's language `keep` accepts, and how many it did not. */
+  unitColumns?(ids: ArrayLike<number>, keep: (language: LanguageId) => boolean): Promise<{ columns: UnitColumns; dropped: number }>;
   file(fileId: number): Promise<FileRecord>;
   repo(name: string): Promise<RepoSummary | undefined>;
   /** number of indexed repositories containing each shingle (document frequency) */

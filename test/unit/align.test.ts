@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from '../../src/core/align';
 import { clusterHits, HitTable, type Cluster } from '../../src/core/cluster';
+import { unitColumnsOf } from '../../src/core/match';
 import { shingleHashes } from '../../src/core/minhash';
 import type { Unit } from '../../src/core/types';
 import type { UnitRecord } from '../../src/index/store';
@@ -304,7 +305,7 @@ test('clusterHits gives the most-hit clusters of the plain reference, in the sam
     const asked = [...map.keys()].map((id) => byId.get(id)!);
     const answered = seed % 4 === 0 ? asked.slice().reverse() : asked;
     for (const limit of [1, 7, 200, 100000]) {
-      const got = clusterHits(answered, table, units, limit);
+      const got = clusterHits(unitColumnsOf(answered, () => true).columns, table, units, limit);
       const want = clusterHitsRef(answered, map, units);
       assert.equal(got.count, want.length, `count, seed ${seed}`);
       // (an offset of -0 is 0 in the typed columns; the matcher only adds to it)

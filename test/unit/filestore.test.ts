@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
 import { fileShingles } from '../../src/core/fingerprint';
 import { decodeStored } from '../../src/index/file/blob';
+import { unitColumnsOf } from '../../src/core/match';
 import type { CarriedFile, IndexedFile, IndexReader } from '../../src/index/store';
 import { MergedPostings } from '../../src/index/file/postings';
 import { Segment } from '../../src/index/file/segment-reader';
@@ -152,6 +153,20 @@ describe('file store round trip', () => {
     assert.ok(files.some((f) => f.license === 'GPL-2.0-only'));
     await assert.rejects(reader.file(files.length), RangeError);
     await assert.rejects(reader.units([reader.unitCount]), RangeError);
+  });
+
+  test('unit columns are the unit records, in the order asked, less the languages left out', async () => {
+    // every third unit, backwards, and a language left out
+    const ids = Array.from({ length: reader.unitCount }, (_, i) => i).filter((i) => i % 3 === 0).reverse();
+    const records = await reader.units(ids);
+    const leaveOut = records.find((r) => r.language !== records[0]!.language)!.language;
+    const keep = (language: string) => language !== leaveOut;
+    const { columns, dropped } = await reader.unitColumns!(Uint32Array.from(ids), keep);
+    const want = unitColumnsOf(records, keep);
+    assert.ok(dropped > 0 && columns.ids.length > 0);
+    assert.equal(dropped, want.dropped);
+    for (const k of ['ids', 'fileId', 'start', 'end', 'kind'] as const) assert.deepEqual(Array.from(columns[k]), Array.from(want.columns[k]), k);
+    await assert.rejects(reader.unitColumns!([reader.unitCount], keep), RangeError);
   });
 
   test('info reports repos, counts, version and bytes', async () => {

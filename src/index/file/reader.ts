@@ -1,6 +1,6 @@
 // A reader over one snapshot of the index: the segments the MANIFEST listed when it was opened.
 import type { FingerprintParams, LanguageId } from '../../core/types';
-import { sharedStreamKey, type FileRecord, type IndexReader, type RepoSummary, type UnitRecord, UNIT_KINDS } from '../store';
+import { sharedStreamKey, type FileRecord, type IndexReader, type RepoSummary, type UnitColumns, type UnitRecord, UNIT_KINDS } from '../store';
 import { lowerBound, owner } from './arrays';
 import { MergedPostings } from './postings';
 import { ByteLru } from './lru';
@@ -80,6 +80,30 @@ export class FileIndexReader implements IndexReader {
       };
     }
     return out;
+  }
+
+  async unitColumns(ids: ArrayLike<number>, keep: (language: LanguageId) => boolean): Promise<{ columns: UnitColumns; dropped: number }> {
+    this.open();
+    const n = ids.length;
+    const columns = { ids: new Uint32Array(n), fileId: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), kind: new Uint8Array(n) };
+    // (the language test once per language: a query's candidates are of a few)
+    const verdicts = new Map<LanguageId, boolean>();
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
+      if (!Number.isInteger(id) || id < 0 || id >= this.unitCount) throw new RangeError(`unit id ${id} is not in this index snapshot`);
+      const f = this.unitFile[id]!;
+      const language = this.fileLanguage[f]!;
+      let ok = verdicts.get(language);
+      if (ok === undefined) verdicts.set(language, ok = keep(language));
+      if (!ok) continue;
+      columns.ids[w] = id; columns.fileId[w] = f; columns.start[w] = this.unitStart[id]!; columns.end[w] = this.unitEnd[id]!; columns.kind[w] = this.unitKind[id]!;
+      w++;
+    }
+    return {
+      columns: { ids: columns.ids.subarray(0, w), fileId: columns.fileId.subarray(0, w), start: columns.start.subarray(0, w), end: columns.end.subarray(0, w), kind: columns.kind.subarray(0, w) },
+      dropped: n - w,
+    };
   }
 
   async file(fileId: number): Promise<FileRecord> {
