@@ -33,12 +33,12 @@ export async function sourceFiles(repos: readonly Repo[]): Promise<SourceFile[]>
 }
 
 /** The lookup queries: the first 1,000 lines of the first 40 files (of the negative repositories) that have them. */
-export function lookupQueries(files: readonly SourceFile[]): Query[] {
+export function lookupQueries(files: readonly SourceFile[], count = 40): Query[] {
   const queries: Query[] = [];
   for (const f of files) {
     const lines = f.text.split('\n');
     if (lines.length >= 1000) queries.push({ text: lines.slice(0, 1000).join('\n'), lang: f.lang });
-    if (queries.length >= 40) break;
+    if (queries.length >= count) break;
   }
   return queries;
 }
