@@ -495,7 +495,6 @@ function functionMask(n: number, functions: readonly Span[], errors: readonly Sp
 /** A token range [start, end). */
 export interface Span { readonly start: number; readonly end: number }
 
-/** The candidate units that are functions, by file. */
 /** IndexReader.unitColumns from unit records (for a reader without it): those whose language `keep` accepts, and how many it did not. */
 export function unitColumnsOf(records: readonly UnitRecord[], keep: (language: LanguageId) => boolean): { columns: UnitColumns; dropped: number } {
   const kept = records.filter((r) => keep(r.language));
@@ -510,6 +509,7 @@ export function unitColumnsOf(records: readonly UnitRecord[], keep: (language: L
 
 const FUNCTION = UNIT_KINDS.indexOf('function');
 
+/** The candidate units that are functions, by file. */
 function functionsByFile(records: UnitColumns): Map<number, Span[]> {
   const byFile = new Map<number, Span[]>();
   for (let r = 0; r < records.ids.length; r++) {

@@ -57,8 +57,7 @@ describe('chunked token streams', () => {
     assert.throws(() => chunkDirectory(stored, t, stored.length + 1), /chunks of the wrong sizes/);
     // at the bound, one stream as before
     const short = longFile(4, CHUNKED_ABOVE);
-    const v2 = new Map<number, number>();
-    assert.deepEqual(encodeStream(short.codes, short.raw, short.lines, v2), encodeTokens(short.codes, short.raw, short.lines, new Map()));
+    assert.deepEqual(encodeStream(short.codes, short.raw, short.lines, new Map()), encodeTokens(short.codes, short.raw, short.lines, new Map()));
   });
 
   test('a reader decodes the chunks of a region alone, and a whole file when its arrays are read', async () => {
