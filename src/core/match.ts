@@ -2,7 +2,7 @@
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
 import type { FileRecord, IndexReader, UnitColumns, UnitRecord } from '../index/store';
 import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from './align';
-import { clusterHits, HitTable } from './cluster';
+import { clusterHits, HitTable, type Cluster } from './cluster';
 import { UNIT_KINDS } from './fingerprint';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
@@ -69,38 +69,9 @@ export class Matcher {
     this.lastDiagnostics = diag;
     if (codes.length < Math.min(this.opts.minTokens, params.minUnitTokens)) return [];
     const shingles = shingleHashes(codes, params.k);
-    const units = fingerprintUnits(codes.length, doc.units, params, params.queryStride, MAX_UNIT_TOKENS);
-    diag.queryUnits = units.length;
-    if (!units.length) return [];
-    const keys = unitBandKeys(shingles, units, params, doc.tokens.language);
-    const { postings, skipped } = await this.reader.lookup(keys, this.opts.maxPostings);
-    diag.skippedKeys = skipped;
-    signal?.throwIfAborted();
-
-    // source unit -> the query units that hit it (a few are enough to place it), and its band hit count
-    let entries = 0;
-    for (const list of postings) entries += list.length;
-    // (sized for a tenth of the entries and grown: a candidate gets 4-50 entries, measured on the perf queries,
-    // and a table sized for all entries spread its probes over megabytes)
-    const hits = new HitTable(MAX_PAIRS_PER_UNIT, entries / 10);
-    hits.addPostings(postings, keys, params.bands);
-    const bandHits = new Map<number, number>();
-    const countBands = this.tuning.minBandHits > 1;
-    if (countBands) for (const list of postings) for (const id of list ?? []) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
-    let candidates: Uint32Array = hits.ids;
-    if (countBands) candidates = candidates.filter((id) => bandHits.get(id)! >= this.tuning.minBandHits);
-    diag.candidateUnits = candidates.length;
-    if (!candidates.length) return [];
-    // units of other languages are dropped before ranking: in a large file of a common syntax (C++, Java, C#)
-    // their clusters would otherwise take places among the MAX_CLUSTERS that the copy needs
-    const family = languageFamily(doc.tokens.language);
-    const keep = (language: LanguageId) => languageFamily(language) === family;
-    const { columns: records, dropped } = this.reader.unitColumns
-      ? await this.reader.unitColumns(candidates, keep)
-      : unitColumnsOf(await this.reader.units(Array.from(candidates)), keep);
-    if (dropped) diag.rejected['other-language'] = dropped;
-    const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
-    diag.clusters = count;
+    const found = await this.candidates(doc, shingles, diag, signal);
+    if (!found) return [];
+    const { records, clusters } = found;
 
     const scored: Scored[] = [];
     const fileCache = new Map<number, FileRecord>();
@@ -241,6 +212,53 @@ export class Matcher {
     }
     kept.sort((a, b) => a.startToken - b.startToken);
     return kept;
+  }
+
+  /**
+   * The query's clusters of candidate hits to verify (MAX_CLUSTERS at most) and the candidate units, or
+   * undefined when there are none. A method of its own so that what only finding them needs (a view per band
+   * key's postings, the query's units: tens of thousands of objects) is garbage before verification starts:
+   * in match()'s context, across its awaits, those objects survived into the old generation and the garbage
+   * collector stopped lookups for 5-20 ms every few queries.
+   */
+  private async candidates(doc: Tokenized, shingles: Uint32Array, diag: MatchDiagnostics, signal?: AbortSignal):
+    Promise<{ records: UnitColumns; clusters: Cluster[] } | undefined> {
+    const params = this.reader.params;
+    const { codes } = doc.tokens;
+    const units = fingerprintUnits(codes.length, doc.units, params, params.queryStride, MAX_UNIT_TOKENS);
+    diag.queryUnits = units.length;
+    if (!units.length) return undefined;
+    const keys = unitBandKeys(shingles, units, params, doc.tokens.language);
+    const { postings, skipped } = await this.reader.lookup(keys, this.opts.maxPostings);
+    diag.skippedKeys = skipped;
+    signal?.throwIfAborted();
+
+    // source unit -> the query units that hit it (a few are enough to place it), and its band hit count
+    let entries = 0;
+    for (const list of postings) entries += list.length;
+    // (sized for a tenth of the entries and grown: a candidate gets 4-50 entries, measured on the perf queries,
+    // and a table sized for all entries spread its probes over megabytes)
+    const hits = new HitTable(MAX_PAIRS_PER_UNIT, entries / 10);
+    hits.addPostings(postings, keys, params.bands);
+    const bandHits = new Map<number, number>();
+    const countBands = this.tuning.minBandHits > 1;
+    if (countBands) for (const list of postings) for (const id of list ?? []) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
+    let candidates: Uint32Array = hits.ids;
+    if (countBands) candidates = candidates.filter((id) => bandHits.get(id)! >= this.tuning.minBandHits);
+    diag.candidateUnits = candidates.length;
+    if (!candidates.length) return undefined;
+    // units of other languages are dropped before ranking: in a large file of a common syntax (C++, Java, C#)
+    // their clusters would otherwise take places among the MAX_CLUSTERS that the copy needs
+    const family = languageFamily(doc.tokens.language);
+    const keep = (language: LanguageId) => languageFamily(language) === family;
+    const { columns: records, dropped } = this.reader.unitColumns
+      ? await this.reader.unitColumns(candidates, keep)
+      : unitColumnsOf(await this.reader.units(Array.from(candidates)), keep);
+    if (dropped) diag.rejected['other-language'] = dropped;
+    const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
+    diag.clusters = count;
+
+    return { records, clusters };
   }
 
   /**

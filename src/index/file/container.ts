@@ -67,9 +67,9 @@ export class ContainerReader {
     return b;
   }
 
-  /** A synchronous read, for the many small reads of token streams during a lookup. */
-  readSync(offset: number, length: number): Buffer {
-    const b = readAtSync(this.fh.fd, offset, length);
+  /** A synchronous read, for the many small reads of token streams during a lookup; into `into` when given (length at least `length`). */
+  readSync(offset: number, length: number, into?: Uint8Array): Uint8Array {
+    const b = readAtSync(this.fh.fd, offset, length, into);
     if (b.length !== length) throw errors.corrupted(this.display, 'truncated');
     return b;
   }

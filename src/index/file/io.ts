@@ -68,8 +68,8 @@ export async function readAt(fh: fs.promises.FileHandle, position: number, lengt
 }
 
 /** readAt without a round trip through the thread pool: small reads of a file in the page cache take microseconds. */
-export function readAtSync(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.allocUnsafe(length);
+export function readAtSync(fd: number, position: number, length: number, into?: Uint8Array): Uint8Array {
+  const buf = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {
     const n = fs.readSync(fd, buf, done, Math.min(length - done, 1 << 30), position + done);

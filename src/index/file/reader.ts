@@ -117,7 +117,7 @@ export class FileIndexReader implements IndexReader {
     let stream = this.cache.get(key);
     if (!stream) {
       const grown = (bytes: number) => this.cache.set(key, stream!, bytes);
-      stream = seg.chunked(local) ? new ChunkedStream(seg, local) : new WholeStream(seg, local, grown);
+      stream = seg.chunked(local) ? new ChunkedStream(seg, local, grown) : new WholeStream(seg, local, grown);
       this.cache.set(key, stream, stream.bytes);
     }
     return new StoredFileRecord(fileId, seg.repo.name, seg.strings.paths[local]!, language, seg.strings.licenses[local] ?? seg.repo.license, stream);
@@ -221,24 +221,33 @@ class WholeStream implements CachedStream {
 /** A stream stored in chunks (blob.ts encodeStream): decoded chunk by chunk where it is read. */
 class ChunkedStream implements CachedStream {
   readonly codes: Uint32Array;
-  readonly raw: Uint16Array;
-  readonly lines: Uint32Array;
+  /** the raw hashes and lines, in one buffer made when a region first needs them (most streams never do) */
+  private rest: Omit<FileTokens, 'codes'> | undefined;
   /** per chunk: 0 not decoded, 1 its codes, 2 everything */
   private readonly state: Uint8Array;
   private readonly chunks: Chunks;
 
-  constructor(private readonly seg: Segment, private readonly local: number) {
-    const t = seg.tokenCount[local]!;
+  constructor(private readonly seg: Segment, private readonly local: number, private readonly grown: (bytes: number) => void) {
     this.chunks = seg.chunks(local);
-    // one buffer, zero pages until the chunks read are written into it
-    const buf = new ArrayBuffer(10 * t);
-    this.codes = new Uint32Array(buf, 0, t);
-    this.lines = new Uint32Array(buf, 4 * t, t);
-    this.raw = new Uint16Array(buf, 8 * t, t);
+    // zero pages until the chunks read are written into it (an npm bundle of 575,000 tokens, for a region of a
+    // few hundred: allocating its raw hashes and lines too made the garbage collector run for external memory)
+    this.codes = new Uint32Array(seg.tokenCount[local]!);
     this.state = new Uint8Array(this.chunks.crcs.length);
   }
 
-  get bytes(): number { return this.codes.buffer.byteLength; }
+  get raw(): Uint16Array { return this.all().raw; }
+  get lines(): Uint32Array { return this.all().lines; }
+  get bytes(): number { return this.codes.byteLength + (this.rest ? this.rest.lines.buffer.byteLength : 0); }
+
+  private all(): Omit<FileTokens, 'codes'> {
+    if (!this.rest) {
+      const t = this.codes.length;
+      const buf = new ArrayBuffer(6 * t);
+      this.rest = { lines: new Uint32Array(buf, 0, t), raw: new Uint16Array(buf, 4 * t, t) };
+      this.grown(this.bytes);
+    }
+    return this.rest;
+  }
 
   load(start: number, end: number, all: boolean): void {
     const want = all ? 2 : 1;
@@ -247,10 +256,11 @@ class ChunkedStream implements CachedStream {
       if (this.state[i]! >= want) continue;
       const part = this.seg.chunk(this.local, this.chunks, i, all);
       const at = i * CHUNK_TOKENS;
-      this.codes.set(part.codes, at);
+      if (this.state[i] === 0) this.codes.set(part.codes, at);
       if (part.raw && part.lines) {
-        this.raw.set(part.raw, at);
-        this.lines.set(part.lines, at);
+        const rest = this.all();
+        rest.raw.set(part.raw, at);
+        rest.lines.set(part.lines, at);
       }
       this.state[i] = want;
     }

@@ -176,14 +176,19 @@ export class Segment {
     this.distinctShingles = undefined;
   }
 
-  /** One file's stored token stream, unchecked (a synchronous read: small, and usually in the page cache). */
+  /** One file's stored token stream, unchecked (a synchronous read: small, and usually in the page cache), as readBlob gives it. */
   private stored(local: number): Uint8Array {
     return this.readBlob(local, 0, this.blobLength[local]!);
   }
 
+  /**
+   * Bytes of a file's stored token stream, in a buffer reused by the next call (every caller decodes or copies
+   * them at once): a lookup reads ~100 streams, and a new buffer for each made the garbage collector run for
+   * external memory.
+   */
   private readBlob(local: number, offset: number, length: number): Uint8Array {
     const blobs = this.c.entry(Kind.BLOBS)!;
-    return this.c.readSync(blobs.offset + this.blobOffset[local]! + offset, length);
+    return this.c.readSync(blobs.offset + this.blobOffset[local]! + offset, length, blobScratch(length));
   }
 
   /** Whether a file's stream is stored in chunks (format 6 on, long streams: blob.ts encodeStream). */
@@ -315,3 +320,11 @@ export class Segment {
 
 const WINDOW = UNIT_KINDS.indexOf('window');
 
+let blobBuffer = new Uint8Array(1 << 16);
+/** readBlob's buffer, at least n bytes (one of more than 4 MB is not kept) */
+function blobScratch(n: number): Uint8Array {
+  if (n <= blobBuffer.length) return blobBuffer;
+  const b = new Uint8Array(Math.max(n, 2 * blobBuffer.length));
+  if (b.length <= 1 << 22) blobBuffer = b;
+  return b;
+}
