@@ -26,6 +26,9 @@ export class FileIndexReader implements IndexReader {
   private readonly unitEnd: Uint32Array;
   /** per global file: its language */
   private readonly fileLanguage: LanguageId[] = [];
+  /** per global file: its language's place in `languages` (unitColumns tests each language once per call) */
+  private readonly fileLanguageIndex: Uint8Array;
+  private readonly languages: LanguageId[] = [];
   /** every shingle of any repository with the number of repositories holding it; merged on first use */
   private df: Promise<{ shingles: Uint32Array; repos: Uint16Array }> | undefined;
   private closed = false;
@@ -57,6 +60,13 @@ export class FileIndexReader implements IndexReader {
       for (let u = 0; u < seg.unitCount; u++) this.unitEnd[u0 + u] = seg.unitStarts[u]! + seg.unitLengths[u]!;
       for (const l of seg.strings.languages) this.fileLanguage.push(l);
     });
+    this.fileLanguageIndex = new Uint8Array(this.fileCount);
+    const place = new Map<LanguageId, number>();
+    this.fileLanguage.forEach((l, f) => {
+      let i = place.get(l);
+      if (i === undefined) { place.set(l, i = this.languages.length); this.languages.push(l); }
+      this.fileLanguageIndex[f] = i;
+    });
   }
 
   async lookup(keys: Uint32Array, maxPostings: number): Promise<{ postings: Uint32Array[]; skipped: number }> {
@@ -86,17 +96,15 @@ export class FileIndexReader implements IndexReader {
     this.open();
     const n = ids.length;
     const columns = { ids: new Uint32Array(n), fileId: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), kind: new Uint8Array(n) };
-    // (the language test once per language: a query's candidates are of a few)
-    const verdicts = new Map<LanguageId, boolean>();
+    // (the language test once per language of the index)
+    const verdicts = Uint8Array.from(this.languages, (l) => (keep(l) ? 1 : 0));
+    const languageOf = this.fileLanguageIndex;
     let w = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
-      if (!Number.isInteger(id) || id < 0 || id >= this.unitCount) throw new RangeError(`unit id ${id} is not in this index snapshot`);
+      if (!(id >= 0 && id < this.unitCount && Number.isInteger(id))) throw new RangeError(`unit id ${id} is not in this index snapshot`);
       const f = this.unitFile[id]!;
-      const language = this.fileLanguage[f]!;
-      let ok = verdicts.get(language);
-      if (ok === undefined) verdicts.set(language, ok = keep(language));
-      if (!ok) continue;
+      if (!verdicts[languageOf[f]!]) continue;
       columns.ids[w] = id; columns.fileId[w] = f; columns.start[w] = this.unitStart[id]!; columns.end[w] = this.unitEnd[id]!; columns.kind[w] = this.unitKind[id]!;
       w++;
     }
