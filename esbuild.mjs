@@ -27,6 +27,7 @@ const builds = [
   { entryPoints: { extension: 'src/extension/main.ts' }, optional: true },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { worker: 'src/node/worker.ts' } },
+  { entryPoints: { 'decode-worker': 'src/index/file/decode-worker.ts' } },
   { entryPoints: { 'extension-worker': 'src/extension/worker.ts' }, optional: true },
 ];
 // --bench: the engine benchmark too, beside the worker and the grammars it loads (not packaged)

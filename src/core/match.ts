@@ -61,8 +61,12 @@ export class Matcher {
     this.minUsefulRun = Math.min(tuning.minLongestRun, this.limits.minMatched);
   }
 
-  /** Verified matches of a tokenized query, best first, non-overlapping in the query. */
-  async match(doc: Tokenized, signal?: AbortSignal): Promise<Match[]> {
+  /**
+   * Verified matches of a tokenized query, best first, non-overlapping in the query. `prefetch` (default
+   * true): let the store decode candidates ahead on another thread (IndexReader.prefetch); a batch of
+   * queries whose files are parsed on the other cores gains nothing from it.
+   */
+  async match(doc: Tokenized, signal?: AbortSignal, { prefetch = true }: { prefetch?: boolean } = {}): Promise<Match[]> {
     const params = this.reader.params;
     const { codes } = doc.tokens;
     const diag: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
@@ -81,57 +85,64 @@ export class Matcher {
     // (reader.ts), and the same code then forms the same clusters: a file vendored into many repositories,
     // or present in several indexed versions of a project, is aligned once per query and judged per file.
     const aligned = new Map<Uint32Array, Map<string, { chains: Chain[]; exact?: Chain[]; noExactRun?: boolean }>>();
-    for (const c of clusters) {
-      if (c.n < this.tuning.minClusterPairs) break; // sorted by n
-      signal?.throwIfAborted();
-      let rec = fileCache.get(c.fileId);
-      if (!rec) {
-        rec = await this.reader.file(c.fileId);
-        fileCache.set(c.fileId, rec);
+    // the regions aligned below, in order: a store may decode them ahead on another thread
+    const ahead = prefetch ? this.reader.prefetch?.bind(this.reader) : undefined;
+    ahead?.(clusters.filter((c) => c.n >= this.tuning.minClusterPairs).map((c) => ({ fileId: c.fileId, start: Math.max(0, c.ss - MARGIN), end: c.se + MARGIN })));
+    try {
+      for (const c of clusters) {
+        if (c.n < this.tuning.minClusterPairs) break; // sorted by n
+        signal?.throwIfAborted();
+        let rec = fileCache.get(c.fileId);
+        if (!rec) {
+          rec = await this.reader.file(c.fileId);
+          fileCache.set(c.fileId, rec);
+        }
+        const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
+        const ss = Math.max(0, c.ss - MARGIN), se = Math.min(rec.tokens ?? rec.codes.length, c.se + MARGIN);
+        // seeds near the cluster's diagonal only: repetitive code elsewhere in the file cannot hijack the alignment
+        const drift = 64 + (c.qe - c.qs) / 2;
+        const dLo = -c.off - drift, dHi = -c.off + drift;
+        // only the cluster's region of a (possibly large) source file is decoded, where the store can, and hashed
+        const sourceCodes = rec.region ? rec.region(ss, se, false).codes : rec.codes;
+        let regions = aligned.get(sourceCodes);
+        if (!regions) aligned.set(sourceCodes, regions = new Map());
+        const key = `${qs} ${qe} ${ss} ${se} ${dLo} ${dHi}`;
+        let a = regions.get(key);
+        const region = sourceCodes.subarray(ss, se);
+        if (!a) {
+          const found = { complete: false };
+          const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi, found);
+          // Tokens equal in raw form are equal in normalized form: when every normalized seed was followed and
+          // no run is long enough to be of use, no run of raw tokens is either (most clusters of a query).
+          const useful = this.hasUsefulRun(runs);
+          a = { chains: useful ? this.chains(runs, codes) : [], noExactRun: found.complete && !useful };
+          regions.set(key, a);
+        }
+        if (!a.chains.length && a.noExactRun) continue;
+        // the file as the chains are judged (raw tokens) and reported (lines): the region's, where the store decodes by region
+        const file = rec.region ? regionOf(rec, rec.region(ss, se, true)) : rec;
+        const before = scored.length;
+        for (const chain of a.chains) {
+          const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
+          if (s) scored.push(s);
+        }
+        if (scored.slice(before).some((s) => s.kind === 'verbatim')) continue;
+        // Repetitive code (tables of tests, lists of calls that differ only in literals) is ambiguous in
+        // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
+        // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
+        if (a.noExactRun) continue;
+        if (!a.exact) {
+          const exact = exactCodes(region, file.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
+          const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
+          a.exact = this.chains(exactRuns, codes);
+        }
+        for (const chain of a.exact) {
+          const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
+          if (s) scored.push(s);
+        }
       }
-      const qs = Math.max(0, c.qs - MARGIN), qe = Math.min(codes.length, c.qe + MARGIN);
-      const ss = Math.max(0, c.ss - MARGIN), se = Math.min(rec.tokens ?? rec.codes.length, c.se + MARGIN);
-      // seeds near the cluster's diagonal only: repetitive code elsewhere in the file cannot hijack the alignment
-      const drift = 64 + (c.qe - c.qs) / 2;
-      const dLo = -c.off - drift, dHi = -c.off + drift;
-      // only the cluster's region of a (possibly large) source file is decoded, where the store can, and hashed
-      const sourceCodes = rec.region ? rec.region(ss, se, false).codes : rec.codes;
-      let regions = aligned.get(sourceCodes);
-      if (!regions) aligned.set(sourceCodes, regions = new Map());
-      const key = `${qs} ${qe} ${ss} ${se} ${dLo} ${dHi}`;
-      let a = regions.get(key);
-      const region = sourceCodes.subarray(ss, se);
-      if (!a) {
-        const found = { complete: false };
-        const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi, found);
-        // Tokens equal in raw form are equal in normalized form: when every normalized seed was followed and
-        // no run is long enough to be of use, no run of raw tokens is either (most clusters of a query).
-        const useful = this.hasUsefulRun(runs);
-        a = { chains: useful ? this.chains(runs, codes) : [], noExactRun: found.complete && !useful };
-        regions.set(key, a);
-      }
-      if (!a.chains.length && a.noExactRun) continue;
-      // the file as the chains are judged (raw tokens) and reported (lines): the region's, where the store decodes by region
-      const file = rec.region ? regionOf(rec, rec.region(ss, se, true)) : rec;
-      const before = scored.length;
-      for (const chain of a.chains) {
-        const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
-        if (s) scored.push(s);
-      }
-      if (scored.slice(before).some((s) => s.kind === 'verbatim')) continue;
-      // Repetitive code (tables of tests, lists of calls that differ only in literals) is ambiguous in
-      // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
-      // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
-      if (a.noExactRun) continue;
-      if (!a.exact) {
-        const exact = exactCodes(region, file.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
-        const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
-        a.exact = this.chains(exactRuns, codes);
-      }
-      for (const chain of a.exact) {
-        const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
-        if (s) scored.push(s);
-      }
+    } finally {
+      ahead?.([]);
     }
     if (!scored.length) return [];
 

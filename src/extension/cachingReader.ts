@@ -100,6 +100,10 @@ export class CachingReader implements IndexReader {
     return f;
   }
 
+  prefetch(regions: readonly { fileId: number; start: number; end: number }[]): void {
+    this.inner.prefetch?.(regions);
+  }
+
   repo(name: string): Promise<RepoSummary | undefined> {
     return this.inner.repo(name);
   }

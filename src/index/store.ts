@@ -181,6 +181,11 @@ export interface IndexReader {
   /** Optional: units(ids) as columns, only those whose file's language `keep` accepts, and how many it did not. */
   unitColumns?(ids: ArrayLike<number>, keep: (language: LanguageId) => boolean): Promise<{ columns: UnitColumns; dropped: number }>;
   file(fileId: number): Promise<FileRecord>;
+  /**
+   * Optional: a hint that the caller will read the codes of these regions of these files (through region()),
+   * in this order, until the next call (an empty list ends it); a store may decode them ahead, on another thread.
+   */
+  prefetch?(regions: readonly { fileId: number; start: number; end: number }[]): void;
   repo(name: string): Promise<RepoSummary | undefined>;
   /** number of indexed repositories containing each shingle (document frequency) */
   documentFrequency(shingles: Uint32Array): Promise<Uint16Array>;

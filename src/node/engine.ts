@@ -358,7 +358,8 @@ export class Scanner {
         if (!res.ok) { skipped.push({ path: t.display, reason: res.reason }); continue; }
         if (res.mode !== 'tokenize') continue;
         const doc = { tokens: res.data.tokens, units: unitsFromColumns(res.data), errors: errorsFromColumns(res.data.errors) };
-        for (const m of withLocalPaths(await this.matcher.match(doc, opts.signal))) {
+        // (no decoding ahead on another thread: the other cores parse the next files)
+        for (const m of withLocalPaths(await this.matcher.match(doc, opts.signal, { prefetch: false }))) {
           findings.push({ ...m, file: t.display, verdict: verdictFor(project, m.source.license) });
         }
       }

@@ -43,7 +43,7 @@ test('.vscodeignore: the package holds the bundles, every grammar, the licence c
   assert.ok(existsSync(path.join(root, 'dist', 'extension.js')), 'dist/extension.js is missing: run npm run build first (npm test does)');
   const files = execFileSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
     .split('\n').map(s => s.trim()).filter(Boolean).sort();
-  for (const f of ['dist/extension.js', 'dist/extension-worker.js', 'dist/worker.js', 'dist/cli.js', 'dist/web-tree-sitter.wasm', 'dist/license-corpus.json', 'package.json', 'media/report.js', 'media/report.css']) {
+  for (const f of ['dist/extension.js', 'dist/extension-worker.js', 'dist/worker.js', 'dist/decode-worker.js', 'dist/cli.js', 'dist/web-tree-sitter.wasm', 'dist/license-corpus.json', 'package.json', 'media/report.js', 'media/report.css']) {
     assert.ok(files.includes(f), `${f} is packaged`);
   }
   const grammars = files.filter(f => f.startsWith('dist/grammars/'));

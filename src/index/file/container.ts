@@ -67,6 +67,9 @@ export class ContainerReader {
     return b;
   }
 
+  /** The open file's descriptor (a decode helper thread reads token streams through it, decode-helper.ts). */
+  get fd(): number { return this.fh.fd; }
+
   /** A synchronous read, for the many small reads of token streams during a lookup; into `into` when given (length at least `length`). */
   readSync(offset: number, length: number, into?: Uint8Array): Uint8Array {
     const b = readAtSync(this.fh.fd, offset, length, into);

@@ -7,6 +7,7 @@ import { ByteLru } from './lru';
 import type { Manifest } from './manifest';
 import { CHUNK_TOKENS, type Chunks } from './blob';
 import type { FileTokens, Segment } from './segment-reader';
+import { decodeHelper, DecodeJob, type Item } from './decode-helper';
 
 export class FileIndexReader implements IndexReader {
   readonly params: FingerprintParams;
@@ -32,8 +33,12 @@ export class FileIndexReader implements IndexReader {
   /** every shingle of any repository with the number of repositories holding it; merged on first use */
   private df: Promise<{ shingles: Uint32Array; repos: Uint16Array }> | undefined;
   private closed = false;
+  /** the current prefetch: its items, and each item's number by stream key and chunk (-1: a whole stream) */
+  private job: DecodeJob | undefined;
+  private readonly jobItems = new Map<string, number>();
 
-  constructor(private readonly manifest: Manifest, private readonly segments: readonly Segment[], cacheBytes: number) {
+  constructor(private readonly manifest: Manifest, private readonly segments: readonly Segment[], cacheBytes: number,
+    private readonly useHelper = true) {
     this.params = manifest.params;
     this.repoCount = segments.length;
     this.unitBase = new Float64Array(segments.length + 1);
@@ -116,20 +121,66 @@ export class FileIndexReader implements IndexReader {
 
   async file(fileId: number): Promise<FileRecord> {
     this.open();
+    const { seg, local, stream } = this.stream(fileId);
+    return new StoredFileRecord(fileId, seg.repo.name, seg.strings.paths[local]!, seg.strings.languages[local]!, seg.strings.licenses[local] ?? seg.repo.license, stream);
+  }
+
+  /** A file's stream as cached (made, not decoded, when it is not). */
+  private stream(fileId: number): { seg: Segment; local: number; key: string; stream: CachedStream } {
     if (!Number.isInteger(fileId) || fileId < 0 || fileId >= this.fileCount) throw new RangeError(`file id ${fileId} is not in this index snapshot`);
     const s = owner(this.fileBase, fileId);
     const seg = this.segments[s]!;
     const local = fileId - this.fileBase[s]!;
-    const language = seg.strings.languages[local]!;
-    const key = sharedStreamKey(language, seg.strings.hashes[local]!, seg.tokenCount[local]!);
+    const key = sharedStreamKey(seg.strings.languages[local]!, seg.strings.hashes[local]!, seg.tokenCount[local]!);
     let stream = this.cache.get(key);
     if (!stream) {
       const grown = (bytes: number) => this.cache.set(key, stream!, bytes);
-      stream = seg.chunked(local) ? new ChunkedStream(seg, local, grown) : new WholeStream(seg, local, grown);
+      const helped = (chunk: number) => this.helped(key, chunk);
+      stream = seg.chunked(local) ? new ChunkedStream(seg, local, grown, helped) : new WholeStream(seg, local, grown, helped);
       this.cache.set(key, stream, stream.bytes);
     }
-    return new StoredFileRecord(fileId, seg.repo.name, seg.strings.paths[local]!, language, seg.strings.licenses[local] ?? seg.repo.license, stream);
+    return { seg, local, key, stream };
   }
+
+  /**
+   * The matcher will read the codes of these regions of these files, in this order: the streams and chunks
+   * among them not decoded yet are handed to the decode helper (decode-helper.ts), which decodes them from
+   * the last while the matcher works from the first. An empty list ends the previous prefetch.
+   */
+  prefetch(regions: readonly { fileId: number; start: number; end: number }[]): void {
+    this.open();
+    this.job?.stop();
+    this.job = undefined;
+    this.jobItems.clear();
+    // (a few streams are not worth a job)
+    if (regions.length < MIN_PREFETCH || !this.useHelper) return;
+    const helper = decodeHelper();
+    if (!helper.usable) return;
+    const items: Item[] = [];
+    for (const r of regions) {
+      const { seg, local, key, stream } = this.stream(r.fileId);
+      const { n, table } = seg.tableOf(local);
+      const tableKey = seg.serial * 65536 + n;
+      for (const part of stream.undecoded(r.start, r.end)) {
+        const itemKey = `${key}/${part}`;
+        if (this.jobItems.has(itemKey)) continue;
+        this.jobItems.set(itemKey, items.length);
+        items.push({ ...seg.blobPlace(local, part < 0 ? undefined : { chunks: (stream as ChunkedStream).directory, i: part }), tableKey, table });
+      }
+    }
+    if (items.length >= MIN_PREFETCH) this.job = new DecodeJob(items, helper);
+    else this.jobItems.clear();
+  }
+
+  /** The decode helper's codes of a stream (chunk -1) or of one of its chunks, when it decoded them for the current prefetch. */
+  private helped(key: string, chunk: number): Uint32Array | undefined {
+    const i = this.jobItems.get(`${key}/${chunk}`);
+    return i === undefined ? undefined : this.job?.take(i);
+  }
+
+  /** How many streams and chunks the current prefetch handed to the decode helper, and how many it has decoded (tests, benchmarks). */
+  get prefetchItems(): number { return this.job ? this.jobItems.size : 0; }
+  get helpedItems(): number { return this.job?.helped ?? 0; }
 
   async repo(name: string): Promise<RepoSummary | undefined> {
     return this.manifest.repos.find((r) => r.name === name)?.summary;
@@ -176,6 +227,9 @@ export class FileIndexReader implements IndexReader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // (the helper reads through the segments' descriptors: it is done with them before they close)
+    this.job?.finish();
+    this.job = undefined;
     this.cache.clear();
     await Promise.all(this.segments.map((s) => s.close()));
   }
@@ -197,28 +251,45 @@ interface CachedStream {
   readonly lines: Uint32Array;
   /** bytes held */
   readonly bytes: number;
+  /** the token count (without decoding anything) */
+  readonly tokens: number;
   load(start: number, end: number, all: boolean): void;
+  /** the parts whose codes in [start, end) are not decoded: -1 for a whole stream, chunk numbers */
+  undecoded(start: number, end: number): number[];
 }
 
-/** A stream stored whole: its codes decoded at once (several times faster than all of it), the rest when first read. */
+/** A stream's codes (chunk -1) or a chunk's, as the decode helper decoded them, or undefined (decode them) */
+type Helped = (chunk: number) => Uint32Array | undefined;
+
+/** prefetches of fewer streams and chunks are decoded by the matcher's thread alone */
+const MIN_PREFETCH = 4;
+
+/**
+ * A stream stored whole: its codes decoded when first read (several times faster than all of it; by the
+ * decode helper when it got to them first), the rest when first read.
+ */
 class WholeStream implements CachedStream {
-  readonly codes: Uint32Array;
+  private decoded: Uint32Array | undefined;
   private rest: Omit<FileTokens, 'codes'> | undefined;
 
-  constructor(private readonly seg: Segment, private readonly local: number, private readonly grown: (bytes: number) => void) {
-    this.codes = seg.codes(local);
-  }
+  constructor(private readonly seg: Segment, private readonly local: number, private readonly grown: (bytes: number) => void,
+    private readonly helped: Helped) {}
 
+  get codes(): Uint32Array { return (this.decoded ??= this.helped(-1) ?? this.seg.codes(this.local)); }
+  get tokens(): number { return this.seg.tokenCount[this.local]!; }
   get raw(): Uint16Array { return this.all().raw; }
   get lines(): Uint32Array { return this.all().lines; }
-  get bytes(): number { return this.codes.byteLength + (this.rest ? this.rest.raw.buffer.byteLength : 0); }
+  get bytes(): number { return 4 * this.seg.tokenCount[this.local]! + (this.rest ? this.rest.raw.buffer.byteLength : 0); }
 
-  /** (the codes are whole already; raw and lines are decoded when first read) */
+  /** (the codes are decoded whole when first read; raw and lines are decoded when first read) */
   load(): void {}
+
+  undecoded(): number[] { return this.decoded ? [] : [-1]; }
 
   private all(): Omit<FileTokens, 'codes'> {
     if (!this.rest) {
       const t = this.seg.tokens(this.local);
+      this.decoded ??= t.codes;
       this.rest = { raw: t.raw, lines: t.lines }; // (one buffer, its codes a copy of ours)
       this.grown(this.bytes);
     }
@@ -233,19 +304,22 @@ class ChunkedStream implements CachedStream {
   private rest: Omit<FileTokens, 'codes'> | undefined;
   /** per chunk: 0 not decoded, 1 its codes, 2 everything */
   private readonly state: Uint8Array;
-  private readonly chunks: Chunks;
+  /** where its chunks are */
+  readonly directory: Chunks;
 
-  constructor(private readonly seg: Segment, private readonly local: number, private readonly grown: (bytes: number) => void) {
-    this.chunks = seg.chunks(local);
+  constructor(private readonly seg: Segment, private readonly local: number, private readonly grown: (bytes: number) => void,
+    private readonly helped: Helped) {
+    this.directory = seg.chunks(local);
     // zero pages until the chunks read are written into it (an npm bundle of 575,000 tokens, for a region of a
     // few hundred: allocating its raw hashes and lines too made the garbage collector run for external memory)
     this.codes = new Uint32Array(seg.tokenCount[local]!);
-    this.state = new Uint8Array(this.chunks.crcs.length);
+    this.state = new Uint8Array(this.directory.crcs.length);
   }
 
   get raw(): Uint16Array { return this.all().raw; }
   get lines(): Uint32Array { return this.all().lines; }
   get bytes(): number { return this.codes.byteLength + (this.rest ? this.rest.lines.buffer.byteLength : 0); }
+  get tokens(): number { return this.codes.length; }
 
   private all(): Omit<FileTokens, 'codes'> {
     if (!this.rest) {
@@ -257,12 +331,26 @@ class ChunkedStream implements CachedStream {
     return this.rest;
   }
 
+  undecoded(start: number, end: number): number[] {
+    const out: number[] = [];
+    for (let i = this.first(start), last = this.last(end); i < last; i++) if (!this.state[i]) out.push(i);
+    return out;
+  }
+
+  private first(start: number): number { return Math.floor(Math.max(0, start) / CHUNK_TOKENS); }
+  private last(end: number): number { return Math.min(this.state.length, Math.ceil(end / CHUNK_TOKENS)); }
+
   load(start: number, end: number, all: boolean): void {
     const want = all ? 2 : 1;
-    const last = Math.min(this.state.length, Math.ceil(end / CHUNK_TOKENS));
-    for (let i = Math.floor(Math.max(0, start) / CHUNK_TOKENS); i < last; i++) {
+    for (let i = this.first(start), last = this.last(end); i < last; i++) {
       if (this.state[i]! >= want) continue;
-      const part = this.seg.chunk(this.local, this.chunks, i, all);
+      const helped = all ? undefined : this.helped(i);
+      if (helped) {
+        this.codes.set(helped, i * CHUNK_TOKENS);
+        this.state[i] = 1;
+        continue;
+      }
+      const part = this.seg.chunk(this.local, this.directory, i, all);
       const at = i * CHUNK_TOKENS;
       if (this.state[i] === 0) this.codes.set(part.codes, at);
       if (part.raw && part.lines) {
@@ -283,7 +371,7 @@ class StoredFileRecord implements FileRecord {
   constructor(readonly id: number, readonly repo: string, readonly path: string, readonly language: LanguageId, readonly license: string,
     private readonly stream: CachedStream) {}
 
-  get tokens(): number { return this.stream.codes.length; }
+  get tokens(): number { return this.stream.tokens; }
   get codes(): Uint32Array { return this.region(0, this.tokens, false).codes; }
   get raw(): Uint16Array { return this.region(0, this.tokens, true).raw; }
   get lines(): Uint32Array { return this.region(0, this.tokens, true).lines; }

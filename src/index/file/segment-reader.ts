@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import type { CarriedFile, PreviousFile, PreviousFiles, RepoSummary, StoredTokens } from '../store';
-import { chunkDirectory, decodeChunk, decodeStored, decodeStoredCodes, directoryBound, isChunked, type Chunks } from './blob';
+import { chunkDirectory, chunkTokens, decodeChunk, decodeStored, decodeStoredCodes, directoryBound, isChunked, type Chunks } from './blob';
 import { UNIT_KINDS } from '../../core/fingerprint';
 import { windowCount, windows } from '../../core/minhash';
 import { Malformed, UnitReader, decodeCodeTables, decodeFileNums, decodePostings, decodeSet, type StoredTable } from './codec';
@@ -30,6 +30,8 @@ interface UnitKeys {
   readonly keys: Uint32Array;
 }
 
+let nextSerial = 0;
+
 export class Segment {
   /** band keys ascending with local units; decoded on open for readers, which move them into their merged index */
   private packedPostings: SegmentPostings | undefined;
@@ -52,6 +54,11 @@ export class Segment {
   params!: FingerprintParams;
   private distinctShingles: Uint32Array | undefined;
   private readonly carriedTables = new Map<number, StoredTokens['table']>();
+
+  /** where the BLOBS section starts in the file (blobPlace) */
+  private blobsAt: number | undefined;
+  /** a number unique among the segments this process opened (decode helper table keys) */
+  readonly serial = nextSerial++;
 
   private constructor(readonly file: string, private readonly c: ContainerReader) {}
 
@@ -189,6 +196,25 @@ export class Segment {
   private readBlob(local: number, offset: number, length: number): Uint8Array {
     const blobs = this.c.entry(Kind.BLOBS)!;
     return this.c.readSync(blobs.offset + this.blobOffset[local]! + offset, length, blobScratch(length));
+  }
+
+  /**
+   * Where a file's stored stream is, or chunk i of it (`chunks` its directory): the segment's file
+   * descriptor, position and length, its CRC and token count (a decode helper reads it, decode-helper.ts).
+   */
+  blobPlace(local: number, chunk?: { chunks: Chunks; i: number }): { fd: number; position: number; length: number; crc: number; tokens: number } {
+    this.blobsAt ??= this.c.entry(Kind.BLOBS)!.offset;
+    const base = this.blobsAt + this.blobOffset[local]!;
+    if (!chunk) return { fd: this.c.fd, position: base, length: this.blobLength[local]!, crc: this.blobCrc[local]!, tokens: this.tokenCount[local]! };
+    const { chunks, i } = chunk;
+    const [a, b] = chunkTokens(i, this.tokenCount[local]!);
+    return { fd: this.c.fd, position: base + chunks.offsets[i]!, length: chunks.offsets[i + 1]! - chunks.offsets[i]!, crc: chunks.crcs[i]!, tokens: b - a };
+  }
+
+  /** A file's code table (the one its stream decodes with). */
+  tableOf(local: number): { n: number; table: StoredTable } {
+    const n = this.fileTable[local]!;
+    return { n, table: this.tables[n]! };
   }
 
   /** Whether a file's stream is stored in chunks (format 6 on, long streams: blob.ts encodeStream). */

@@ -25,6 +25,8 @@ export interface FileStoreOptions {
   readonly lockTimeoutMs?: number;
   /** per reader, bytes of inflated token streams kept in memory (default 64 MB) */
   readonly cacheBytes?: number;
+  /** whether a reader decodes token streams ahead of lookups on a second thread (decode-helper.ts; default true) */
+  readonly decodeHelper?: boolean;
   readonly onCommitStep?: (step: CommitStep) => void | Promise<void>;
 }
 
@@ -214,7 +216,7 @@ export class FileIndexStore implements IndexStore {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // a writer replaced it meanwhile
         throw e;
       }
-      return new FileIndexReader(m, segments, this.opts.cacheBytes ?? 64 << 20);
+      return new FileIndexReader(m, segments, this.opts.cacheBytes ?? 64 << 20, this.opts.decodeHelper ?? true);
     }
     throw this.tooBusy();
   }
