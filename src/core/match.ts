@@ -1,16 +1,17 @@
 // Candidate generation (MinHash/LSH over units) and verification (token alignment) of one query stream
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
 import type { FileRecord, IndexReader, UnitColumns, UnitRecord } from '../index/store';
-import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from './align';
+import { findRuns, type AlignLimits, type Chain, type Run } from './align';
 import { clusterHits, HitTable, type Cluster } from './cluster';
 import { UNIT_KINDS } from './fingerprint';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
 import { Scratch } from './scratch';
+import { alignWindow, chainsOf, trimPunctuation, type AlignQuery } from './verify';
 import type { Tokenized } from './tokenize';
 import { languageFamily, type LanguageId, type Match, type MatchKind, type MatchOptions, type SourceRef } from './types';
-import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode } from './vocabulary';
+import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING } from './vocabulary';
 
 /** Tokens of context added around the hit units on both sides before aligning. */
 const MARGIN = 80;
@@ -81,6 +82,7 @@ export class Matcher {
     const fileCache = new Map<number, FileRecord>();
     // the query's tokens with their raw hashes (verbatim checks, realignment of repetitive code)
     const qExact = exactCodes(codes, doc.tokens.raw, params.k);
+    const query: AlignQuery = { codes, shingles, limits: this.limits, minUsefulRun: this.minUsefulRun };
     // Alignments by source content and region. A store gives files of the same bytes one decoded stream
     // (reader.ts), and the same code then forms the same clusters: a file vendored into many repositories,
     // or present in several indexed versions of a project, is aligned once per query and judged per file.
@@ -110,12 +112,7 @@ export class Matcher {
         let a = regions.get(key);
         const region = sourceCodes.subarray(ss, se);
         if (!a) {
-          const found = { complete: false };
-          const runs = findRuns(codes, shingles, qs, qe, region, shingleHashes(region, params.k, scratch(0, region.length)), ss, this.limits, dLo, dHi, found);
-          // Tokens equal in raw form are equal in normalized form: when every normalized seed was followed and
-          // no run is long enough to be of use, no run of raw tokens is either (most clusters of a query).
-          const useful = this.hasUsefulRun(runs);
-          a = { chains: useful ? this.chains(runs, codes) : [], noExactRun: found.complete && !useful };
+          a = { ...alignWindow(query, region, { qs, qe, ss, se, dLo, dHi }, scratch(0, region.length)) };
           regions.set(key, a);
         }
         if (!a.chains.length && a.noExactRun) continue;
@@ -134,7 +131,7 @@ export class Matcher {
         if (!a.exact) {
           const exact = exactCodes(region, file.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
           const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
-          a.exact = this.chains(exactRuns, codes);
+          a.exact = chainsOf(exactRuns, query);
         }
         for (const chain of a.exact) {
           const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
@@ -272,22 +269,6 @@ export class Matcher {
     return { records, clusters };
   }
 
-  /**
-   * The chains of a cluster's runs, trimmed. Every chain judge() can accept has a run of minLongestRun
-   * tokens (a modified chain) or of minMatched (a single run), and chaining cuts runs but never lengthens
-   * them: without such a run there is nothing to chain. That is most clusters of a query (96% of the
-   * chainings of the lookup benchmark's queries against 1.18M units of distinct code, two thirds of their
-   * time), as chance resemblance is short runs.
-   */
-  private chains(runs: Run[], codes: Uint32Array): Chain[] {
-    if (!this.hasUsefulRun(runs)) return [];
-    return chainRuns(runs, this.limits).map((raw) => trimPunctuation(raw, codes));
-  }
-
-  private hasUsefulRun(runs: Run[]): boolean {
-    return runs.some((r) => r.len >= this.minUsefulRun);
-  }
-
   /** qh: the query's shingles, exactSh: its raw-token shingles (see exactCodes) */
   private score(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics, exactSh: Uint32Array, retry = true): Scored | undefined {
     if (!this.trace) return this.judge(doc, qh, chain, file, diag, exactSh, retry);
@@ -408,29 +389,6 @@ function regionOf(rec: FileRecord, arrays: Pick<FileRecord, 'codes' | 'raw' | 'l
  */
 const regionScratch = new Scratch();
 const scratch = (slot: number, n: number) => regionScratch.get(slot, n);
-
-const LEADING_NOISE = new Set([';', '}', ')', ']', ','].map(plainCode));
-const TRAILING_NOISE = new Set(['{', '(', '[', ','].map(plainCode));
-
-/**
- * Runs extended over the edges of a copy often pick up a lone `;` or `}` of the surrounding code;
- * trimming them keeps reported ranges on the copied lines.
- */
-function trimPunctuation(chain: Chain, q: Uint32Array): Chain {
-  const runs = chain.runs.slice();
-  let cut = 0;
-  const first = runs[0]!;
-  while (cut < first.len - 1 && LEADING_NOISE.has(q[first.q + cut]!)) cut++;
-  if (cut) runs[0] = { q: first.q + cut, s: first.s + cut, len: first.len - cut };
-  const li = runs.length - 1;
-  const last = runs[li]!;
-  let cutEnd = 0;
-  while (cutEnd < last.len - 1 && TRAILING_NOISE.has(q[last.q + last.len - 1 - cutEnd]!)) cutEnd++;
-  if (cutEnd) runs[li] = { ...runs[li]!, len: runs[li]!.len - cutEnd };
-  if (!cut && !cutEnd) return chain;
-  const a = runs[0]!, b = runs[li]!;
-  return { runs, qStart: a.q, sStart: a.s, qEnd: b.q + b.len, sEnd: b.s + b.len, matched: chain.matched - cut - cutEnd };
-}
 
 /**
  * How one-to-one the identifier pairs (query raw, source raw) of an alignment are: each identifier's most

@@ -1,0 +1,84 @@
+// The alignment of one cluster of candidate hits (match.ts), as a pure function of the query's tokens and the
+// source region's codes: the matcher's thread runs it, and so may a store's helper thread for clusters it
+// takes over (index/file/decode-helper.ts). Both must give the same chains.
+import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from './align';
+import { shingleHashes } from './minhash';
+import { plainCode } from './vocabulary';
+
+/** The query side of a lookup's alignments. */
+export interface AlignQuery {
+  readonly codes: Uint32Array;
+  /** k-token shingle hashes of codes (minhash.ts shingleHashes) */
+  readonly shingles: Uint32Array;
+  readonly limits: AlignLimits;
+  /** the shortest run a chain the matcher can accept must contain */
+  readonly minUsefulRun: number;
+}
+
+/** A cluster's alignment window: query [qs, qe), source [ss, se), and the diagonals (query - source index) seeded. */
+export interface AlignWindow {
+  readonly qs: number;
+  readonly qe: number;
+  readonly ss: number;
+  readonly se: number;
+  readonly dLo: number;
+  readonly dHi: number;
+}
+
+/** A cluster's chains of normalized runs, and whether a realignment on raw tokens is known to find nothing of use. */
+export interface Aligned {
+  readonly chains: Chain[];
+  readonly noExactRun: boolean;
+}
+
+/**
+ * The chains of a cluster: runs of equal normalized tokens between the query window and `region` (the source's
+ * codes [ss, se)), chained and trimmed. `into`: a buffer for the region's shingles (at least its length).
+ */
+export function alignWindow(q: AlignQuery, region: Uint32Array, w: AlignWindow, into?: Uint32Array): Aligned {
+  const found = { complete: false };
+  const runs = findRuns(q.codes, q.shingles, w.qs, w.qe, region, shingleHashes(region, q.limits.k, into), w.ss, q.limits, w.dLo, w.dHi, found);
+  // Tokens equal in raw form are equal in normalized form: when every normalized seed was followed and no run
+  // is long enough to be of use, no run of raw tokens is either (most clusters of a query).
+  const useful = hasUsefulRun(runs, q.minUsefulRun);
+  return { chains: useful ? chainsOf(runs, q) : [], noExactRun: found.complete && !useful };
+}
+
+/**
+ * The chains of a cluster's runs, trimmed. Every chain judge() can accept has a run of minLongestRun
+ * tokens (a modified chain) or of minMatched (a single run), and chaining cuts runs but never lengthens
+ * them: without such a run there is nothing to chain. That is most clusters of a query (96% of the
+ * chainings of the lookup benchmark's queries against 1.18M units of distinct code, two thirds of their
+ * time), as chance resemblance is short runs.
+ */
+export function chainsOf(runs: Run[], q: Pick<AlignQuery, 'codes' | 'limits' | 'minUsefulRun'>): Chain[] {
+  if (!hasUsefulRun(runs, q.minUsefulRun)) return [];
+  return chainRuns(runs, q.limits).map((raw) => trimPunctuation(raw, q.codes));
+}
+
+function hasUsefulRun(runs: Run[], minUsefulRun: number): boolean {
+  return runs.some((r) => r.len >= minUsefulRun);
+}
+
+const LEADING_NOISE = new Set([';', '}', ')', ']', ','].map(plainCode));
+const TRAILING_NOISE = new Set(['{', '(', '[', ','].map(plainCode));
+
+/**
+ * Runs extended over the edges of a copy often pick up a lone `;` or `}` of the surrounding code;
+ * trimming them keeps reported ranges on the copied lines.
+ */
+export function trimPunctuation(chain: Chain, q: Uint32Array): Chain {
+  const runs = chain.runs.slice();
+  let cut = 0;
+  const first = runs[0]!;
+  while (cut < first.len - 1 && LEADING_NOISE.has(q[first.q + cut]!)) cut++;
+  if (cut) runs[0] = { q: first.q + cut, s: first.s + cut, len: first.len - cut };
+  const li = runs.length - 1;
+  const last = runs[li]!;
+  let cutEnd = 0;
+  while (cutEnd < last.len - 1 && TRAILING_NOISE.has(q[last.q + last.len - 1 - cutEnd]!)) cutEnd++;
+  if (cutEnd) runs[li] = { ...runs[li]!, len: runs[li]!.len - cutEnd };
+  if (!cut && !cutEnd) return chain;
+  const a = runs[0]!, b = runs[li]!;
+  return { runs, qStart: a.q, sStart: a.s, qEnd: b.q + b.len, sEnd: b.s + b.len, matched: chain.matched - cut - cutEnd };
+}
