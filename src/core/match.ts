@@ -83,6 +83,9 @@ export class Matcher {
     // the query's tokens with their raw hashes (verbatim checks, realignment of repetitive code)
     const qExact = exactCodes(codes, doc.tokens.raw, params.k);
     const query: AlignQuery = { codes, shingles, limits: this.limits, minUsefulRun: this.minUsefulRun };
+    // the query's functions (made when a chain first needs them: most queries have none)
+    let queryFunctions: Span[] | undefined;
+    const functionsOfQuery = () => (queryFunctions ??= doc.units.filter((u) => u.kind === 'function'));
     // Alignments by source content and region. A store gives files of the same bytes one decoded stream
     // (reader.ts), and the same code then forms the same clusters: a file vendored into many repositories,
     // or present in several indexed versions of a project, is aligned once per query and judged per file.
@@ -120,7 +123,7 @@ export class Matcher {
         const file = rec.region ? regionOf(rec, rec.region(ss, se, true)) : rec;
         const before = scored.length;
         for (const chain of a.chains) {
-          const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
+          const s = this.score(doc, shingles, toFunction(chain, functionsOfQuery()), file, diag, qExact.sh);
           if (s) scored.push(s);
         }
         if (scored.slice(before).some((s) => s.kind === 'verbatim')) continue;
@@ -134,7 +137,7 @@ export class Matcher {
           a.exact = chainsOf(exactRuns, query);
         }
         for (const chain of a.exact) {
-          const s = this.score(doc, shingles, chain, file, diag, qExact.sh);
+          const s = this.score(doc, shingles, toFunction(chain, functionsOfQuery()), file, diag, qExact.sh);
           if (s) scored.push(s);
         }
       }
@@ -155,8 +158,7 @@ export class Matcher {
     const accepted: { m: Match; score: number }[] = [];
     // the query's functions, its tokens inside them, and the candidates' functions by file (where a chain's
     // source side lies, see wholeFunctions): made when a chain first needs them, as most queries score none
-    let queryFunctions: Span[] | undefined, inFunction: Uint8Array | undefined, sourceFunctions: Map<number, Span[]> | undefined;
-    const functionsOfQuery = () => (queryFunctions ??= doc.units.filter((u) => u.kind === 'function'));
+    let inFunction: Uint8Array | undefined, sourceFunctions: Map<number, Span[]> | undefined;
     const no = (s: Scored, why: string) => {
       reject(diag, why);
       this.trace?.('rejected', { path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], matched: s.chain.matched, why });
@@ -442,6 +444,33 @@ function longestConsistentStretch(chain: Chain, pairs: Map<number, number>, { be
   if (chain.matched - prev - 1 > to - from) { from = prev + 1; to = chain.matched; }
   return sliceChain(chain, from, to);
 }
+
+/**
+ * Tokens a chain has before the start of a query function it ends in, or after the end of one it starts in,
+ * when they are few (MAX_EDGE): the end of the code before a copied function (`return value; }`, after
+ * comments that tokens leave out) resembles the end of the code before the original, and the alignment
+ * reaches back over it, reporting lines of the function before (and its comments, on the source side).
+ * Such a chain is cut at the function's edge.
+ */
+function toFunction(chain: Chain, functions: readonly Span[]): Chain {
+  let from = chain.qStart, to = chain.qEnd;
+  for (const f of functions) {
+    if (f.start > from && f.start - chain.qStart <= MAX_EDGE && chain.qEnd <= f.end && f.start < chain.qEnd) from = f.start;
+  }
+  for (const f of functions) {
+    if (f.end < to && chain.qEnd - f.end <= MAX_EDGE && from >= f.start && f.end > from) to = f.end;
+  }
+  if (from === chain.qStart && to === chain.qEnd) return chain;
+  // positions along the chain's matched tokens of query indexes from and to
+  let a = 0, b = 0;
+  for (const r of chain.runs) {
+    a += Math.max(0, Math.min(r.len, from - r.q));
+    b += Math.max(0, Math.min(r.len, to - r.q));
+  }
+  return sliceChain(chain, a, b) ?? chain;
+}
+/** the most tokens toFunction cuts at either end */
+const MAX_EDGE = 16;
 
 /** A chain of one run. */
 function runChain(r: Run): Chain {
