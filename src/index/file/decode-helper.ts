@@ -10,7 +10,7 @@
 // One helper serves every reader of the process (starting a thread costs more than a lookup). It reads the
 // segments through the reader's open file descriptors (threads share them), so it reads the same snapshot;
 // a reader that closes first ends its job and waits until the helper has left it. Codes come back in a
-// SharedArrayBuffer that the reader's cache then holds views of. Damage the helper finds is not reported by
+// SharedArrayBuffer, copied out by the reader as it takes them. Damage the helper finds is not reported by
 // it: the item is marked failed and the reader decodes it itself, which reports it as always.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -96,7 +96,9 @@ export class DecodeJob {
     // will: a helper that died cannot say so while this thread waits, so the reader decodes the item)
     if (Atomics.wait(this.states, i, PENDING, WAIT_MS) === 'timed-out') return undefined;
     if (Atomics.load(this.states, i) !== DECODED) return undefined;
-    return new Uint32Array(this.out, 4 * this.offsets[i]!, this.tokens[i]!);
+    // (a copy: a view would keep the whole job's output alive for as long as the reader caches this stream,
+    // beyond the cache's byte budget)
+    return new Uint32Array(this.out, 4 * this.offsets[i]!, this.tokens[i]!).slice();
   }
 
   /** The job is over: the helper claims no more of its items. */
