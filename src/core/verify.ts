@@ -1,6 +1,5 @@
 // The alignment of one cluster of candidate hits (match.ts), as a pure function of the query's tokens and the
-// source region's codes: the matcher's thread runs it, and so may a store's helper thread for clusters it
-// takes over (index/file/decode-helper.ts). Both must give the same chains.
+// source region's codes (no reader, no matcher state), so that whatever runs it gets the matcher's chains.
 import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from './align';
 import { shingleHashes } from './minhash';
 import { plainCode } from './vocabulary';

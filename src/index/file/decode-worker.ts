@@ -1,14 +1,13 @@
 // The decode helper's thread (decode-helper.ts; bundled as dist/decode-worker.js): per job, claims items
 // from the back and decodes their codes into the job's shared output.
-import { readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { decodeCodes, type StoredTable } from './codec';
-import { crc32 } from './crc32';
+import { decodeStoredCodes } from './blob';
+import type { StoredTable } from './codec';
 import { BY_HELPER, DECODED, ENTER, FAILED, FREE, ITEM_FIELDS, STOP, type JobMessage } from './decode-helper';
+import { readAtSync, scratchBytes } from './io';
 
 if (!parentPort) throw new Error('decode-worker.ts must run in a worker thread');
 const tables: StoredTable[] = [];
-let buffer = new Uint8Array(1 << 16);
 
 parentPort.on('message', (job: JobMessage) => {
   if (job.reset) tables.length = 0;
@@ -36,16 +35,10 @@ function work(job: JobMessage, control: Int32Array): void {
     let state = FAILED;
     try {
       const length = f[at + 2]!, tokens = f[at + 4]!;
-      if (buffer.length < length) buffer = new Uint8Array(Math.max(length, 2 * buffer.length));
-      const bytes = buffer.subarray(0, length);
-      let done = 0;
-      while (done < length) {
-        const got = readSync(f[at]!, bytes, done, length - done, f[at + 1]! + done);
-        if (got === 0) break;
-        done += got;
-      }
-      if (done === length && crc32(bytes) === f[at + 3]) {
-        const codes = decodeCodes(bytes, tables[f[at + 5]!]!, tokens);
+      const bytes = readAtSync(f[at]!, f[at + 1]!, length, scratchBytes(length));
+      if (bytes.length === length) {
+        // (checked against its CRC, as the reader does: damage throws, and the reader decodes and reports it)
+        const codes = decodeStoredCodes(bytes, f[at + 3]!, tables[f[at + 5]!]!, tokens, 'segment', 'token stream');
         new Uint32Array(job.out, 4 * f[at + 6]!, tokens).set(codes);
         state = DECODED;
       }

@@ -79,6 +79,19 @@ export function readAtSync(fd: number, position: number, length: number, into?: 
   return done === length ? buf : buf.subarray(0, done);
 }
 
+let scratch = new Uint8Array(1 << 16);
+/**
+ * A buffer of at least n bytes for a read that is decoded or copied at once, reused by the next call (in this
+ * thread): a lookup reads ~100 token streams, and a new buffer for each made the garbage collector run for
+ * external memory. One of more than 4 MB is not kept.
+ */
+export function scratchBytes(n: number): Uint8Array {
+  if (n <= scratch.length) return scratch;
+  const b = new Uint8Array(Math.max(n, 2 * scratch.length));
+  if (b.length <= 1 << 22) scratch = b;
+  return b;
+}
+
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);

@@ -9,6 +9,7 @@ import { Malformed, UnitReader, decodeCodeTables, decodeFileNums, decodePostings
 import { ContainerReader } from './container';
 import { Kind, SEGMENT_MAGIC, errors } from './format';
 import { checkParams } from './manifest';
+import { scratchBytes } from './io';
 import type { SegmentPostings } from './postings';
 
 export interface FileStrings {
@@ -55,7 +56,7 @@ export class Segment {
   private distinctShingles: Uint32Array | undefined;
   private readonly carriedTables = new Map<number, StoredTokens['table']>();
 
-  /** where the BLOBS section starts in the file (blobPlace) */
+  /** where the BLOBS section starts in the file (blobsOffset) */
   private blobsAt: number | undefined;
   /** a number unique among the segments this process opened (decode helper table keys) */
   readonly serial = nextSerial++;
@@ -188,14 +189,14 @@ export class Segment {
     return this.readBlob(local, 0, this.blobLength[local]!);
   }
 
-  /**
-   * Bytes of a file's stored token stream, in a buffer reused by the next call (every caller decodes or copies
-   * them at once): a lookup reads ~100 streams, and a new buffer for each made the garbage collector run for
-   * external memory.
-   */
+  /** Bytes of a file's stored token stream, in a buffer reused by the next read (io.ts scratchBytes: every caller decodes or copies them at once). */
   private readBlob(local: number, offset: number, length: number): Uint8Array {
-    const blobs = this.c.entry(Kind.BLOBS)!;
-    return this.c.readSync(blobs.offset + this.blobOffset[local]! + offset, length, blobScratch(length));
+    return this.c.readSync(this.blobsOffset() + this.blobOffset[local]! + offset, length, scratchBytes(length));
+  }
+
+  /** where the BLOBS section starts in the file */
+  private blobsOffset(): number {
+    return (this.blobsAt ??= this.c.entry(Kind.BLOBS)!.offset);
   }
 
   /**
@@ -203,8 +204,7 @@ export class Segment {
    * descriptor, position and length, its CRC and token count (a decode helper reads it, decode-helper.ts).
    */
   blobPlace(local: number, chunk?: { chunks: Chunks; i: number }): { fd: number; position: number; length: number; crc: number; tokens: number } {
-    this.blobsAt ??= this.c.entry(Kind.BLOBS)!.offset;
-    const base = this.blobsAt + this.blobOffset[local]!;
+    const base = this.blobsOffset() + this.blobOffset[local]!;
     if (!chunk) return { fd: this.c.fd, position: base, length: this.blobLength[local]!, crc: this.blobCrc[local]!, tokens: this.tokenCount[local]! };
     const { chunks, i } = chunk;
     const [a, b] = chunkTokens(i, this.tokenCount[local]!);
@@ -345,12 +345,3 @@ export class Segment {
 }
 
 const WINDOW = UNIT_KINDS.indexOf('window');
-
-let blobBuffer = new Uint8Array(1 << 16);
-/** readBlob's buffer, at least n bytes (one of more than 4 MB is not kept) */
-function blobScratch(n: number): Uint8Array {
-  if (n <= blobBuffer.length) return blobBuffer;
-  const b = new Uint8Array(Math.max(n, 2 * blobBuffer.length));
-  if (b.length <= 1 << 22) blobBuffer = b;
-  return b;
-}
