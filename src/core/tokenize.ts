@@ -5,7 +5,7 @@
 import type { Language } from 'web-tree-sitter';
 import { raw16, raw16Range } from './hash';
 import {
-  classify, CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, plainCode, TokenClass, unitKindOf,
+  classify, CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING, isBodyType, needsBody, plainCode, TokenClass, unitKindOf,
 } from './vocabulary';
 import type { LanguageId, TokenStream, Unit, UnitKind } from './types';
 
@@ -20,8 +20,10 @@ export interface Tokenized {
 interface TypeTables {
   classes: Uint8Array;
   codes: Uint32Array;
-  /** 0 none, 1 function, 2 class, 3 syntax error */
+  /** 0 none, 1 function, 2 class, 3 syntax error, 4 a function only with a body (vocabulary.ts needsBody) */
   unitKinds: Uint8Array;
+  /** 1 for the types of such bodies */
+  bodies: Uint8Array;
   /** raw hash of anonymous tokens (their text is their type name), -1 when it must be computed */
   rawConst: Int32Array;
   /** see codeTable */
@@ -45,7 +47,7 @@ function tablesFor(language: Language, id: LanguageId): TypeTables {
   const n = language.nodeTypeCount;
   // slot n + 1 stands for ERROR nodes (type id 0xffff, outside the grammar's ids): an inner node, so the
   // code around a syntax error is tokenized, not folded into one token
-  t = { classes: new Uint8Array(n + 2), codes: new Uint32Array(n + 2), unitKinds: new Uint8Array(n + 2), rawConst: new Int32Array(n + 2).fill(-1) };
+  t = { classes: new Uint8Array(n + 2), codes: new Uint32Array(n + 2), unitKinds: new Uint8Array(n + 2), bodies: new Uint8Array(n + 2), rawConst: new Int32Array(n + 2).fill(-1) };
   t.classes[n + 1] = TokenClass.Inner;
   t.unitKinds[n + 1] = 3;
   t.codes[n + 1] = plainCode('ERROR');
@@ -59,7 +61,8 @@ function tablesFor(language: Language, id: LanguageId): TypeTables {
       : cls === TokenClass.Number ? CODE_NUMBER
       : plainCode(name);
     const uk = named ? unitKindOf(name, id) : undefined;
-    t.unitKinds[i] = uk === 'function' ? 1 : uk === 'class' ? 2 : 0;
+    t.unitKinds[i] = uk === 'function' ? (needsBody(name) ? 4 : 1) : uk === 'class' ? 2 : 0;
+    if (named && isBodyType(name)) t.bodies[i] = 1;
     // anonymous tokens are spelled as their type name (PHP matches keywords case-insensitively: hash its text)
     if (!named && name !== '' && id !== 'php') t.rawConst[i] = raw16(name);
   }
@@ -189,7 +192,9 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
   const cols = scratch;
   cols.n = 0;
   const units: Unit[] = [];
-  const open: { kind: UnitKind | 'error'; start: number; depth: number }[] = [];
+  // (body: 0 none needed, 1 needed and not seen yet, 2 seen; `waiting` counts the open units at 1)
+  const open: { kind: UnitKind | 'error'; start: number; depth: number; body: number }[] = [];
+  let waiting = 0;
   const errors: { start: number; end: number }[] = [];
   let depth = 0;
   const errorSlot = t.classes.length - 1;
@@ -197,14 +202,22 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
     const typeId = Math.min(cursor.nodeTypeId, errorSlot);
     const cls = t.classes[typeId] as TokenClass;
     let descended = false;
+    if (waiting && t.bodies[typeId]) {
+      // the body of the innermost open unit when this is its child
+      const top = open[open.length - 1]!;
+      if (top.body === 1 && top.depth === depth - 1) { top.body = 2; waiting--; }
+    }
     if (cls === TokenClass.Inner || cls === TokenClass.Plain) {
       const uk = t.unitKinds[typeId];
-      if (uk) open.push({ kind: uk === 1 ? 'function' : uk === 2 ? 'class' : 'error', start: cols.n, depth });
+      if (uk) {
+        open.push({ kind: uk === 1 || uk === 4 ? 'function' : uk === 2 ? 'class' : 'error', start: cols.n, depth, body: uk === 4 ? 1 : 0 });
+        if (uk === 4) waiting++;
+      }
       if (cursor.gotoFirstChild()) {
         depth++;
         descended = true;
       } else {
-        if (uk) open.pop();
+        if (uk && open.pop()!.body === 1) waiting--;
         const s = cursor.startIndex, e = cursor.endIndex;
         const rc = t.rawConst[typeId]!;
         if (e > s) cols.push(t.codes[typeId]!, rc >= 0 ? rc : raw16Range(text, s, e), s, e);
@@ -222,7 +235,9 @@ export function tokenizeWith(cursor: WalkCursor, text: string, language: Languag
       const top = open[open.length - 1];
       if (top && top.depth === depth) {
         open.pop();
-        if (cols.n > top.start) {
+        // a declaration without its body (an extern or abstract method) is no function
+        if (top.body === 1) waiting--;
+        else if (cols.n > top.start) {
           if (top.kind === 'error') errors.push({ start: top.start, end: cols.n });
           else units.push({ kind: top.kind, start: top.start, end: cols.n });
         }

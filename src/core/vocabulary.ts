@@ -1,7 +1,9 @@
 // The frozen, name-based token vocabulary. A token's code is derived from the *name* of its tree-sitter node
 // type (fnv1a32 of "t:" + name), never from a grammar's numeric type id, so an index stays valid across
 // grammar builds. Identifiers share one code, string and number literals have one code each, comments vanish.
-// Changing anything in this file changes every fingerprint: bump VOCABULARY_VERSION (stored in the index).
+// Changing how tokens are classified or coded changes every fingerprint: bump VOCABULARY_VERSION (stored in
+// the index). The unit types at the end (functions, classes) change only which units are fingerprinted: an
+// index made before keeps working, with the units it has.
 import { fnv1a32 } from './hash';
 import type { LanguageId } from './types';
 
@@ -85,6 +87,25 @@ const CLASS_TYPES = new Set([
   'impl_item', 'trait_item', 'interface_declaration', 'enum_declaration', 'class', 'module', 'record_declaration',
   'struct_declaration', 'trait_declaration', 'enum_item', 'mod_item', 'namespace_definition', 'abstract_class_declaration',
 ]);
+
+/**
+ * Declarations that are a function only with a body: C#, Java and PHP declare methods without one (extern,
+ * abstract and interface methods, `native` ones), Go functions implemented in assembly. Without it they are
+ * signatures, shapes every code base repeats (P/Invoke lists, interfaces), not functions.
+ */
+const BODY_REQUIRED = new Set(['method_declaration', 'constructor_declaration', 'destructor_declaration', 'operator_declaration', 'function_declaration']);
+/** the node types of those declarations' bodies (field `body` in each grammar that has them) */
+const BODY_TYPES = new Set(['block', 'arrow_expression_clause', 'constructor_body', 'compound_statement', 'statement_block']);
+
+/** Whether a function unit of this type needs a child of a bodyType to be one. */
+export function needsBody(typeName: string): boolean {
+  return BODY_REQUIRED.has(typeName);
+}
+
+/** Whether a node of this type is the body of a declaration that needsBody. */
+export function isBodyType(typeName: string): boolean {
+  return BODY_TYPES.has(typeName);
+}
 
 export function unitKindOf(typeName: string, language: LanguageId): 'function' | 'class' | undefined {
   if (FUNCTION_TYPES.has(typeName)) {

@@ -87,3 +87,23 @@ test('code cut inside a block (unbalanced braces while typing) is still tokenize
   // every token has a code from the vocabulary (none of the error-region tokens is left at 0)
   assert.ok(partial.tokens.codes.every((c) => c !== 0));
 });
+
+test('declarations without a body (extern, abstract, interface, native methods) are not function units', async () => {
+  // [code, the names of the functions it has]
+  const cases: [LanguageId, string, string[]][] = [
+    ['csharp', 'class A {\n  [DllImport("k")] static extern int Beep(int f, int d);\n  abstract void Draw();\n  int Twice(int x) { return 2 * x; }\n  int Half(int x) => x / 2;\n  A() { }\n}\n',
+      ['Twice', 'Half', 'A']],
+    ['java', 'abstract class A {\n  native int peek(long a);\n  abstract void draw();\n  int twice(int x) { return 2 * x; }\n  A() { }\n}\ninterface B { void run(); default int one() { return 1; } }\n',
+      ['twice', 'A', 'one']],
+    ['php', '<?php\nabstract class A {\n  abstract function draw($c);\n  function twice($x) { return 2 * $x; }\n}\ninterface B { function run(); }\n', ['twice']],
+    ['go', 'package p\n\nfunc peek(a uintptr) int\n\nfunc twice(x int) int { return 2 * x }\n', ['twice']],
+    // (declarations that always have a body are untouched)
+    ['typescript', 'function twice(x: number) { return 2 * x; }\nclass C { half(x: number) { return x / 2; } }\n', ['twice', 'half']],
+  ];
+  for (const [lang, text, names] of cases) {
+    const t = await tokenizeText(text, lang);
+    const fns = t.units.filter((u) => u.kind === 'function');
+    const named = fns.map((u) => names.find((n) => text.slice(t.tokens.starts[u.start], t.tokens.ends[u.end - 1]).includes(`${n}(`)));
+    assert.deepEqual(named, names, `${lang}: functions ${fns.map((u) => text.slice(t.tokens.starts[u.start], t.tokens.ends[u.end - 1])).join(' | ')}`);
+  }
+});
