@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LANGUAGES, type LanguageId } from '../core/types';
+import { decodeHelperProblem } from '../index/file/decode-helper';
 import { UserError } from '../index/store';
 import { indexRepositories, openStore, Scanner, type IndexResult } from '../node/engine';
 import { findingsJson, findingsText, skippedSummary } from './output';
@@ -201,24 +202,33 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // help and version exit 0; usage errors were already printed by commander
-      return e.exitCode === 0 ? 0 : 2;
-    }
-    const err = e as Error & { exitCode?: number };
-    const cause = err instanceof UserError ? err : (err.name === 'AbortError' && err.cause instanceof UserError ? err.cause : undefined);
-    if (cause) {
-      console.error(`memocheck: ${cause.message}`);
-      return cause.exitCode;
-    }
-    if (err instanceof UserError || err.name === 'UserError') {
-      console.error(`memocheck: ${err.message}`);
-      return err.exitCode ?? 2;
-    }
-    console.error(`memocheck: internal error: ${err.message}`);
-    if (process.env.MEMOCHECK_DEBUG) console.error(err.stack);
-    return 2;
+    return failure(e);
+  } finally {
+    // (the findings are right without the helper; the user learns why checks were slow)
+    const problem = decodeHelperProblem();
+    if (problem) console.error(`memocheck: warning: ${problem}; checks ran without it, more slowly`);
   }
+}
+
+/** The exit code of a failed command, its one-line message printed. */
+function failure(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // help and version exit 0; usage errors were already printed by commander
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  const err = e as Error & { exitCode?: number };
+  const cause = err instanceof UserError ? err : (err.name === 'AbortError' && err.cause instanceof UserError ? err.cause : undefined);
+  if (cause) {
+    console.error(`memocheck: ${cause.message}`);
+    return cause.exitCode;
+  }
+  if (err instanceof UserError || err.name === 'UserError') {
+    console.error(`memocheck: ${err.message}`);
+    return err.exitCode ?? 2;
+  }
+  console.error(`memocheck: internal error: ${err.message}`);
+  if (process.env.MEMOCHECK_DEBUG) console.error(err.stack);
+  return 2;
 }
 
 /** Exits once everything written to stdout/stderr has been flushed (pipes are asynchronous in Node). */

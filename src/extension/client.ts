@@ -84,6 +84,10 @@ export class EngineClient {
   }
 
   private onMessage(m: FromWorker): void {
+    if ('log' in m) {
+      this.log(m.log);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     if ('progress' in m) {

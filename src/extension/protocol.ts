@@ -35,6 +35,8 @@ export interface Progress {
 export type ToWorker = { id: number; req: Request } | { cancel: number };
 
 export type FromWorker =
+  /** a line for the extension's output channel (the engine is degraded: checks stay right, only slower) */
+  | { log: string }
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: string; user: boolean; cancelled?: boolean }
   | { id: number; progress: Progress };

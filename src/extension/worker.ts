@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import type { Finding, MatchOptions } from '../core/types';
+import { decodeHelperProblem } from '../index/file/decode-helper';
 import { UserError, type IndexStore } from '../index/store';
 import { indexRepository, openStore, Scanner } from '../node/engine';
 import { CONFIG_FILE, parseConfig, verdictFor, type Policy } from '../core/policy';
@@ -105,6 +106,7 @@ async function handle(req: Request, signal: AbortSignal, progress: (p: Progress)
       const s = await getEditorScanner();
       if (!s) return [];
       const matches = await s.scanText(req.text, req.language, signal);
+      reportHelperProblem();
       return matches.map((m): Finding => ({ ...m, file: req.file, verdict: verdictFor(projectLicense, m.source.license, policy) }));
     }
     case 'scanPaths': {
@@ -151,6 +153,15 @@ async function handle(req: Request, signal: AbortSignal, progress: (p: Progress)
 
 function post(m: FromWorker) {
   port.postMessage(m);
+}
+
+let helperProblemReported = false;
+/** Tells the output channel, once, why editor checks run without the decode helper thread. */
+function reportHelperProblem(): void {
+  const problem = decodeHelperProblem();
+  if (!problem || helperProblemReported) return;
+  helperProblemReported = true;
+  post({ log: `${problem}; editor checks run without it, more slowly` });
 }
 
 port.on('message', (m: ToWorker) => {

@@ -12,6 +12,10 @@
 // a reader that closes first ends its job and waits until the helper has left it. Codes come back in a
 // SharedArrayBuffer, copied out by the reader as it takes them. Damage the helper finds is not reported by
 // it: the item is marked failed and the reader decodes it itself, which reports it as always.
+// A helper that cannot start (its bundle missing from an installation) or stops leaves every item to the
+// readers: checks stay right, only slower, and decodeHelperProblem() says why (the CLI and the extension
+// tell the user).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StoredTable } from './codec';
@@ -127,24 +131,36 @@ export function decodeHelper(): DecodeHelper {
 }
 let shared: DecodeHelper | undefined;
 
+/** Why this process's decode helper does not work (it could not start, or stopped), if it was started and does not. */
+export function decodeHelperProblem(): string | undefined {
+  return shared?.problem;
+}
+
 /** the most code tables the helper keeps (each reader's segments send theirs; a long-lived process opens many readers) */
 const MAX_TABLES = 1 << 14;
 
 export class DecodeHelper {
-  private readonly worker: Worker;
+  private readonly worker: Worker | undefined;
   private readonly tables = new Map<number, number>();
-  private failed = false;
+  /** why it does not work, once it does not */
+  problem: string | undefined;
 
-  constructor() {
-    this.worker = startWorker();
+  /** `entry`: the worker's script (default: decode-worker.js beside this bundle, or the TypeScript source under tsx) */
+  constructor(entry?: string) {
+    const started = startWorker(entry);
+    if (typeof started === 'string') {
+      this.problem = started;
+      return;
+    }
+    this.worker = started;
     this.worker.unref(); // (it never keeps a process alive)
     // a helper that cannot start or dies leaves the items it did not claim to the readers
-    this.worker.on('error', () => { this.failed = true; });
-    this.worker.on('exit', () => { this.failed = true; });
+    this.worker.on('error', (e) => { this.problem ??= `the decode helper thread failed: ${e.message}`; });
+    this.worker.on('exit', (code) => { this.problem ??= `the decode helper thread stopped (exit code ${code})`; });
   }
 
   /** Whether jobs can be handed to it. */
-  get usable(): boolean { return !this.failed; }
+  get usable(): boolean { return this.problem === undefined; }
 
   /** Before a job's tables: whether the helper is to forget those it has (too many of them). */
   startTables(): boolean {
@@ -162,16 +178,16 @@ export class DecodeHelper {
   }
 
   post(job: JobMessage): void {
-    this.worker.postMessage(job);
+    this.worker?.postMessage(job);
   }
 }
 
-function startWorker(): Worker {
+/** The helper's worker, or why it cannot start. */
+function startWorker(entry?: string): Worker | string {
   // bundled: dist/decode-worker.js beside this bundle; from sources (tests and benchmarks under tsx): the
   // TypeScript entry, through tsx's CommonJS hook (loader flags are not inherited by workers)
-  if (__filename.endsWith('.ts')) {
-    const entry = JSON.stringify(path.join(__dirname, 'decode-worker.ts'));
-    return new Worker(`require('tsx/cjs/api').register(); require(${entry});`, { eval: true });
-  }
-  return new Worker(path.join(__dirname, 'decode-worker.js'));
+  const file = entry ?? path.join(__dirname, __filename.endsWith('.ts') ? 'decode-worker.ts' : 'decode-worker.js');
+  if (!existsSync(file)) return `the decode helper thread cannot start: ${file} is missing (a damaged installation?)`;
+  if (file.endsWith('.ts')) return new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true });
+  return new Worker(file);
 }

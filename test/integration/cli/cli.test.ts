@@ -4,7 +4,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cli, nodeModule, pythonStdlib, requireBuild, tmpDir } from '../../helpers/cli';
+import { spawnSync } from 'node:child_process';
+import { cli, nodeModule, pythonStdlib, requireBuild, ROOT, tmpDir } from '../../helpers/cli';
 import { extractFunction, renamed } from '../../helpers/copies';
 
 const work = tmpDir();
@@ -152,6 +153,23 @@ describe('scan finds planted copies with exact lines', () => {
     const bad = cli(['scan', '-', '--index', index], { input: 'x = 1' });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /needs --language/);
+  });
+
+  test('an installation without the decode helper thread checks standard input the same, and says so', () => {
+    // (dist/ copied without decode-worker.js: a damaged installation)
+    const dist = path.join(work, 'dist-without-helper');
+    cpSync(path.join(ROOT, 'dist'), dist, { recursive: true, filter: (src) => path.basename(src) !== 'decode-worker.js' });
+    // 1,000 lines of lodash.js: enough candidates that a check hands streams to the helper
+    const input = readFileSync(path.join(lodash, 'lodash.js'), 'utf8').split('\n').slice(0, 1000).join('\n');
+    const args = ['scan', '-', '--language', 'javascript', '--index', index, '--format', 'json'];
+    const whole = cli(args, { input });
+    const r = spawnSync(process.execPath, [path.join(dist, 'cli.js'), ...args], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(r.status, whole.code, r.stderr);
+    const found = JSON.parse(whole.stdout).findings;
+    assert.ok(found.length > 0);
+    assert.deepEqual(JSON.parse(r.stdout).findings, found);
+    assert.doesNotMatch(whole.stderr, /decode helper/);
+    assert.match(r.stderr, /^memocheck: warning: the decode helper thread cannot start: .*decode-worker\.js is missing .*; checks ran without it, more slowly$/m);
   });
 
   test('text output names the source, licence and verdict; GPL code blocks (exit 1)', () => {

@@ -11,6 +11,7 @@ import { indexRepository, openStore } from '../../../src/node/engine';
 import { openFileStore, type FileIndexReader } from '../../../src/index/file';
 import { CHUNK_TOKENS } from '../../../src/index/file/blob';
 import { Segment } from '../../../src/index/file/segment-reader';
+import { DecodeHelper } from '../../../src/index/file/decode-helper';
 import type { IndexStore } from '../../../src/index/store';
 
 const work = tmpDir();
@@ -166,4 +167,19 @@ test('a reader closed during a prefetch closes, and the next reader is helped', 
   } finally {
     await s.close();
   }
+});
+
+test('a helper that cannot start, or fails, says why and takes no jobs', async () => {
+  const missing = new DecodeHelper(path.join(work, 'decode-worker.js'));
+  assert.equal(missing.usable, false);
+  assert.match(missing.problem!, /decode-worker\.js is missing/);
+  // a real thread whose script throws as it starts
+  const broken = path.join(work, 'broken-worker.js');
+  writeFileSync(broken, "throw new Error('no wasm here');\n");
+  const failing = new DecodeHelper(broken);
+  for (let waited = 0; failing.usable; waited += 10) {
+    if (waited > 10_000) assert.fail('the failed thread was not noticed in 10 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.match(failing.problem!, /the decode helper thread failed: no wasm here/);
 });
