@@ -10,7 +10,7 @@ import { chainRuns, findRuns } from '../../src/core/align';
 import { Matcher } from '../../src/core/match';
 import { mix } from '../../src/core/hash';
 import { shingleHashes } from '../../src/core/minhash';
-import { DEFAULT_TUNING, matchOptions } from '../../src/core/options';
+import { DEFAULT_TUNING, matchOptions, ubiquityThreshold } from '../../src/core/options';
 import type { LanguageId } from '../../src/core/types';
 import { openStore } from '../../src/node/engine';
 import { tokenizeText } from '../../src/node/grammars';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       console.log(`  alone: ${aloneMatches.map((m) => `${m.source.path}:${m.source.startLine} ${m.kind} ${m.similarity}`).join('; ') || 'none'}; ${JSON.stringify(aloneDiag.rejected)} candidates ${aloneDiag.candidateUnits}`);
       // the matcher's rules on each direct chain (the source function stands in for its file)
       const file = { ...src.tokens, repo: c.source.repo, path: c.source.path, license: '', id: 0 };
-      const ubiquitous = Math.max(DEFAULT_TUNING.ubiquityMin, Math.ceil(DEFAULT_TUNING.ubiquityFraction * reader.repoCount));
+      const ubiquitous = ubiquityThreshold(DEFAULT_TUNING, reader.repoCount);
       const exactSh = shingleHashes(q.map((x, i) => mix(x, alone.tokens.raw[i]! + 1)), k);
       const verdicts = await Promise.all(chains.map(async (ch) => {
         const diag = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} as Record<string, number> };

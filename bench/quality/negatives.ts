@@ -3,7 +3,10 @@
 // of them reports. For checking a change of the verification rules on more unrelated code than the
 // benchmark's 1,500 negatives.
 //   node --import tsx bench/quality/negatives.ts full minFunctionCover=0
-// (the second tuning is DEFAULT_TUNING with the given overrides)
+// (the second tuning is DEFAULT_TUNING with the given overrides). `--index DIR` scans against another
+// index instead, such as the 615 repositories of bench/perf/distinct-index.ts, where the ubiquity threshold
+// (35% of the repositories: 216) is far above that of the quality configurations (9):
+//   node --import tsx bench/quality/negatives.ts full --index .cache/perf-index-distinct ubiquityMax=32
 import path from 'node:path';
 import { Matcher } from '../../src/core/match';
 import { DEFAULT_TUNING, matchOptions, type MatchTuning } from '../../src/core/options';
@@ -13,7 +16,10 @@ import { tokenizeText } from '../../src/node/grammars';
 import { CONFIGS, ROOT, readSource, reposFor, sourceFiles } from './corpus';
 
 async function main(): Promise<void> {
-  const [name = 'full', ...overrides] = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--index');
+  const indexDir = at >= 0 ? argv.splice(at, 2)[1] : undefined;
+  const [name = 'full', ...overrides] = argv;
   const config = CONFIGS[name];
   if (!config) throw new Error(`unknown configuration ${name}`);
   const other: Record<string, unknown> = { ...DEFAULT_TUNING };
@@ -22,7 +28,7 @@ async function main(): Promise<void> {
     if (!k || v === undefined || !(k in DEFAULT_TUNING)) throw new Error(`not a tuning: ${o}`);
     other[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
   }
-  const store = await openStore(path.join(ROOT, '.cache', 'quality', name, 'index'));
+  const store = await openStore(indexDir ?? path.join(ROOT, '.cache', 'quality', name, 'index'));
   const reader = await store.openReader();
   const matchers = [DEFAULT_TUNING, other as unknown as MatchTuning].map((t) => new Matcher(reader, matchOptions({}), async () => undefined, t));
   const found: string[][] = [[], []];

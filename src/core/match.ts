@@ -6,7 +6,7 @@ import { clusterHits, HitTable, type Cluster } from './cluster';
 import { UNIT_KINDS } from './fingerprint';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
-import { DEFAULT_TUNING, MAX_UNIT_TOKENS, type MatchTuning } from './options';
+import { DEFAULT_TUNING, MAX_UNIT_TOKENS, ubiquityThreshold, type MatchTuning } from './options';
 import { Scratch } from './scratch';
 import { alignWindow, chainsOf, trimPunctuation, type AlignQuery } from './verify';
 import type { Tokenized } from './tokenize';
@@ -153,7 +153,7 @@ export class Matcher {
     const df = await this.reader.documentFrequency(distinct);
     const dfOf = new Map<number, number>();
     distinct.forEach((h, i) => dfOf.set(h, df[i]!));
-    const ubiquitous = Math.max(this.tuning.ubiquityMin, Math.ceil(this.tuning.ubiquityFraction * this.reader.repoCount));
+    const ubiquitous = ubiquityThreshold(this.tuning, this.reader.repoCount);
 
     const accepted: { m: Match; score: number }[] = [];
     // the query's functions, its tokens inside them, and the candidates' functions by file (where a chain's

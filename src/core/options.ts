@@ -50,9 +50,13 @@ export function matchOptions(input: Partial<MatchOptions> = {}): MatchOptions {
  * changing them changes what MemoCheck calls a copy.
  */
 export interface MatchTuning {
-  /** a shingle in at least max(ubiquityMin, ubiquityFraction * repos) repositories is ubiquitous */
+  /**
+   * a shingle in at least min(ubiquityMax, max(ubiquityMin, ubiquityFraction * repos)) repositories is
+   * ubiquitous (ubiquityMax: for experiments with large indexes, see bench/quality/negatives.ts; no cap by default)
+   */
   readonly ubiquityMin: number;
   readonly ubiquityFraction: number;
+  readonly ubiquityMax: number;
   /** a match needs at least this many distinct non-ubiquitous shingles, as a share of minTokens */
   readonly minRareShare: number;
   /** the same for modified matches, which need more evidence than exact ones */
@@ -86,6 +90,7 @@ export interface MatchTuning {
 export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   ubiquityMin: 4,
   ubiquityFraction: 0.35,
+  ubiquityMax: Infinity,
   minRareShare: 0.15,
   minRareShareModified: 0.4,
   minFunctionCover: 0.8,
@@ -102,3 +107,8 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minInFunctionShare: 0.75,
   trimContradictions: true,
 });
+
+/** How many repositories a shingle must be in to be ubiquitous (MatchTuning.ubiquityMin and the rest). */
+export function ubiquityThreshold(t: Pick<MatchTuning, 'ubiquityMin' | 'ubiquityFraction' | 'ubiquityMax'>, repos: number): number {
+  return Math.min(t.ubiquityMax, Math.max(t.ubiquityMin, Math.ceil(t.ubiquityFraction * repos)));
+}

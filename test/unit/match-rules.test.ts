@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { majorityCounts, renamingConsistency } from '../../src/core/match';
+import { DEFAULT_TUNING, ubiquityThreshold } from '../../src/core/options';
 import { languageFamily } from '../../src/core/types';
 
 /** identifier pair counts as the matcher keeps them: query raw * 65536 + source raw */
@@ -39,4 +40,12 @@ test('language families: TypeScript and TSX take JavaScript, C++ takes C, the re
   assert.equal(languageFamily('cpp'), languageFamily('c'));
   assert.notEqual(languageFamily('php'), languageFamily('ruby'));
   assert.notEqual(languageFamily('java'), languageFamily('csharp'));
+});
+
+test('a shingle is ubiquitous in 35% of the repositories, at least 4, at most ubiquityMax', () => {
+  assert.equal(ubiquityThreshold(DEFAULT_TUNING, 1), 4);
+  assert.equal(ubiquityThreshold(DEFAULT_TUNING, 23), 9);
+  assert.equal(ubiquityThreshold(DEFAULT_TUNING, 615), 216);
+  assert.equal(ubiquityThreshold({ ...DEFAULT_TUNING, ubiquityMax: 32 }, 615), 32);
+  assert.equal(ubiquityThreshold({ ...DEFAULT_TUNING, ubiquityMax: 32 }, 23), 9);
 });
