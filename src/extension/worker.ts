@@ -76,9 +76,12 @@ function getEditorScanner(): Promise<EditorScanner | undefined> {
  * starts does not wait for it. Failures are left to the first check, which reports them.
  */
 function warmUp(): void {
-  // (not before an index exists: the first check would then remember that there is none)
+  // (not before an index with repositories exists: the first check would then remember that there is none)
   if (!isDatabase(location) && !existsSync(path.join(location, 'MANIFEST'))) return;
-  getEditorScanner().then((s) => s?.reader.documentFrequency(new Uint32Array(1))).catch(() => undefined);
+  hasIndex().then((yes) => {
+    if (!yes) { indexed = undefined; return undefined; }
+    return getEditorScanner().then((s) => s?.reader.documentFrequency(new Uint32Array(1)));
+  }).catch(() => undefined);
 }
 
 /** Drops the scanners (their readers are snapshots) so the next scan sees the index as it is now. */
