@@ -120,7 +120,7 @@ async function handle(req: Request, signal: AbortSignal, progress: (p: Progress)
     case 'scanText': {
       const s = await getEditorScanner();
       if (!s) return [];
-      const matches = await s.scanText(req.text, req.language, signal);
+      const matches = await s.scanText(req.text, req.language, signal, req.file);
       reportHelperProblem();
       return matches.map((m): Finding => ({ ...m, file: req.file, verdict: verdictFor(projectLicense, m.source.license, policy) }));
     }
