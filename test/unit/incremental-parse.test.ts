@@ -2,7 +2,8 @@
 // the edits, the tokens, units and syntax errors must be exactly those of parsing the text from scratch, as
 // workspace scans and the CLI do: random edits and undos (layout, comments with non-ASCII text, letters in
 // names, lines deleted or doubled, stray brackets that break the syntax) in the 12 grammars, on real code from
-// pinned packages, the Python standard library and the benchmark corpus (bash bench/corpus/fetch.sh).
+// pinned packages, the Python standard library and the benchmark corpus's small configuration (bash
+// bench/corpus/fetch.sh; npm test fetches it), and on code of our own for C#, Ruby and PHP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -53,15 +54,132 @@ const sources: [string, LanguageId, () => string, string][] = [
     .map((m) => readFileSync(path.join(nodeModule('lodash'), `${m}.js`), 'utf8')).join('\n'), '//'],
   ['lib.es2015.core.d.ts', 'typescript', () => readFileSync(path.join(nodeModule('typescript'), 'lib', 'lib.es2015.core.d.ts'), 'utf8'), '//'],
   ['json/decoder.py', 'python', () => readFileSync(path.join(pythonStdlib(), 'json', 'decoder.py'), 'utf8'), '#'],
+  // (repositories of the small configuration, which every test run fetches)
   ...([
-    ['cjson/cJSON_Utils.c', 'c'], ['fmtlib/src/os.cc', 'cpp'],
-    ['commons-io/src/test/java/org/apache/commons/io/DirectoryWalkerTestCase.java', 'java'],
-    ['dbus-sharp/src/Authentication.cs', 'csharp'], ['golang-github-spf13-cobra/args_test.go', 'go'],
-    ['rust-regex/usr/share/cargo/registry/regex-1.7.1/src/pool.rs', 'rust'],
-    ['ruby-addressable/usr/share/rubygems-integration/all/gems/addressable-2.8.1/lib/addressable/idna/pure.rb', 'ruby'],
-    ['php-monolog/src/Monolog/Logger.php', 'php'], ['react-day-picker/src/DayPicker.tsx', 'tsx'],
-  ] as [string, LanguageId][]).map(([rel, lang]): [string, LanguageId, () => string, string] => [rel, lang, () => corpusFile(rel), lang === 'ruby' ? '#' : '//']),
+    ['cjson/cJSON_Utils.c', 'c'], ['yaml-cpp/src/singledocparser.cpp', 'cpp'],
+    ['jsoup/src/test/java/org/jsoup/parser/CharacterReaderTest.java', 'java'],
+    ['golang-github-spf13-cobra/args_test.go', 'go'],
+    ['rust-serde/usr/share/cargo/registry/serde-1.0.152/src/de/ignored_any.rs', 'rust'],
+    ['react-day-picker/src/DayPicker.tsx', 'tsx'],
+  ] as [string, LanguageId][]).map(([rel, lang]): [string, LanguageId, () => string, string] => [rel, lang, () => corpusFile(rel), '//']),
+  // (no repository of C#, Ruby or PHP is on every test machine: code of our own)
+  ['own C#', 'csharp', () => OWN_CSHARP, '//'],
+  ['own Ruby', 'ruby', () => OWN_RUBY, '#'],
+  ['own PHP', 'php', () => OWN_PHP, '//'],
 ];
+
+const OWN_CSHARP = `using System;
+using System.Collections.Generic;
+
+namespace Shelf
+{
+    public sealed class Inventory
+    {
+        private readonly Dictionary<string, int> counts = new Dictionary<string, int>();
+
+        public int Total { get; private set; }
+
+        public void Add(string item, int count)
+        {
+            if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count));
+            counts.TryGetValue(item, out var had);
+            counts[item] = had + count;
+            Total += count;
+        }
+
+        public bool Take(string item, int count)
+        {
+            if (!counts.TryGetValue(item, out var had) || had < count) return false;
+            if (had == count) counts.Remove(item); else counts[item] = had - count;
+            Total -= count;
+            return true;
+        }
+
+        public IEnumerable<string> Below(int limit)
+        {
+            foreach (var pair in counts)
+            {
+                if (pair.Value < limit) yield return pair.Key;
+            }
+        }
+
+        public override string ToString() => $"{counts.Count} items, {Total} in all";
+    }
+}
+`;
+
+const OWN_RUBY = `module Shelf
+  class Inventory
+    attr_reader :total
+
+    def initialize
+      @counts = Hash.new(0)
+      @total = 0
+    end
+
+    def add(item, count)
+      raise ArgumentError, 'count must be positive' unless count.positive?
+      @counts[item] += count
+      @total += count
+    end
+
+    def take(item, count)
+      return false if @counts[item] < count
+      @counts[item] -= count
+      @counts.delete(item) if @counts[item].zero?
+      @total -= count
+      true
+    end
+
+    def below(limit)
+      @counts.select { |_, n| n < limit }.keys.sort
+    end
+
+    def to_s
+      "#{@counts.size} items, #{@total} in all"
+    end
+  end
+end
+`;
+
+const OWN_PHP = `<?php
+namespace Shelf;
+
+final class Inventory
+{
+    private array $counts = [];
+    private int $total = 0;
+
+    public function add(string $item, int $count): void
+    {
+        if ($count <= 0) {
+            throw new \\InvalidArgumentException('count must be positive');
+        }
+        $this->counts[$item] = ($this->counts[$item] ?? 0) + $count;
+        $this->total += $count;
+    }
+
+    public function take(string $item, int $count): bool
+    {
+        $had = $this->counts[$item] ?? 0;
+        if ($had < $count) {
+            return false;
+        }
+        if ($had === $count) {
+            unset($this->counts[$item]);
+        } else {
+            $this->counts[$item] = $had - $count;
+        }
+        $this->total -= $count;
+        return true;
+    }
+
+    public function below(int $limit): array
+    {
+        return array_keys(array_filter($this->counts, fn (int $n) => $n < $limit));
+    }
+}
+`;
 
 function corpusFile(rel: string): string {
   const file = path.join(ROOT, '.cache', 'corpus', 'src', rel);
