@@ -158,18 +158,7 @@ export class ParseFailure extends Error {}
 export async function tokenizeText(text: string, id: LanguageId, timeoutMs = DEFAULT_PARSE_TIMEOUT_MS, rejectSyntaxErrors = true): Promise<Tokenized> {
   const parser = await parserFor(id);
   const lang = await loadLanguage(id);
-  const started = Date.now();
-  let tree;
-  try {
-    tree = parser.parse(text, null, { progressCallback: () => Date.now() - started > timeoutMs });
-  } catch (e) {
-    parser.reset();
-    throw new ParseFailure(`the ${id} parser failed (${(e as Error).message})`);
-  }
-  if (!tree) {
-    parser.reset();
-    throw new ParseFailure(`parsing as ${id} took longer than ${timeoutMs / 1000} s`);
-  }
+  const tree = parseWithin(parser, id, text, null, timeoutMs);
   try {
     const root = tree.rootNode;
     if (rejectSyntaxErrors && (root.type === 'ERROR' || (root.hasError && text.length > 0 && errorShare(tree) > 0.5))) {
@@ -203,17 +192,19 @@ export async function tokenizeEdited(text: string, id: LanguageId, previous?: Pa
   // parsed twice)
   const old = previous && previous.language === id && !previous.tree.rootNode.hasError ? previous : undefined;
   if (previous && !old) previous.tree.delete();
-  let tree: Tree | null = null;
+  let tree: Tree | undefined;
   if (old) {
     old.tree.edit(editBetween(old.text, text));
-    tree = parseWithin(parser, text, old.tree, DEFAULT_PARSE_TIMEOUT_MS);
-    old.tree.delete();
+    try {
+      tree = parseWithin(parser, id, text, old.tree, DEFAULT_PARSE_TIMEOUT_MS);
+    } finally {
+      old.tree.delete();
+    }
     // (error recovery may go another way after an edit than from scratch: a result with syntax errors is
     // parsed again, so a check finds what a scan of the same text finds)
-    if (tree && tree.rootNode.hasError) { tree.delete(); tree = null; }
+    if (tree.rootNode.hasError) { tree.delete(); tree = undefined; }
   }
-  tree ??= parseWithin(parser, text, null, DEFAULT_PARSE_TIMEOUT_MS);
-  if (!tree) throw new ParseFailure(`parsing as ${id} took longer than ${DEFAULT_PARSE_TIMEOUT_MS / 1000} s`);
+  tree ??= parseWithin(parser, id, text, null, DEFAULT_PARSE_TIMEOUT_MS);
   try {
     return { doc: tokenizeParsed(tree, text, lang, id), parsed: { text, language: id, tree } };
   } catch (e) {
@@ -222,17 +213,20 @@ export async function tokenizeEdited(text: string, id: LanguageId, previous?: Pa
   }
 }
 
-/** A parse, or null when it timed out (the parser is reset then); a failing parser throws ParseFailure. */
-function parseWithin(parser: Parser, text: string, old: Tree | null, timeoutMs: number): Tree | null {
+/** A parse (from `old`, edited, when given); ParseFailure when the parser fails or takes longer than timeoutMs (the parser is reset then). */
+function parseWithin(parser: Parser, id: LanguageId, text: string, old: Tree | null, timeoutMs: number): Tree {
   const started = Date.now();
   let tree: Tree | null;
   try {
     tree = parser.parse(text, old, { progressCallback: () => Date.now() - started > timeoutMs });
   } catch (e) {
     parser.reset();
-    throw new ParseFailure(`the parser failed (${(e as Error).message})`);
+    throw new ParseFailure(`the ${id} parser failed (${(e as Error).message})`);
   }
-  if (!tree) parser.reset();
+  if (!tree) {
+    parser.reset();
+    throw new ParseFailure(`parsing as ${id} took longer than ${timeoutMs / 1000} s`);
+  }
   return tree;
 }
 
@@ -244,17 +238,19 @@ export function editBetween(before: string, after: string): Edit {
   let q = 0;
   while (q < max - p && before.charCodeAt(before.length - 1 - q) === after.charCodeAt(after.length - 1 - q)) q++;
   const oldEnd = before.length - q, newEnd = after.length - q;
+  const start = pointAfter(before, 0, p, { row: 0, column: 0 });
   return new Edit({
     startIndex: p, oldEndIndex: oldEnd, newEndIndex: newEnd,
-    startPosition: pointAt(before, p), oldEndPosition: pointAt(before, oldEnd), newEndPosition: pointAt(after, newEnd),
+    // (the ends from the start: only the changed text is scanned again)
+    startPosition: start, oldEndPosition: pointAfter(before, p, oldEnd, start), newEndPosition: pointAfter(after, p, newEnd, start),
   });
 }
 
-/** Row and column (UTF-16 units) of an index. */
-function pointAt(text: string, index: number): Point {
-  let row = 0, lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
-  return { row, column: index - lineStart };
+/** The row and column (UTF-16 units) of index `to`, from those of index `from` (`at`). */
+function pointAfter(text: string, from: number, to: number, at: Point): Point {
+  let row = at.row, lineStart = from - at.column;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
+  return { row, column: to - lineStart };
 }
 
 /** Share of the text covered by ERROR nodes (nested ones count once: they come in document order). */
