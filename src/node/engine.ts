@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Matcher } from '../core/match';
 import type { Tokenized } from '../core/tokenize';
-import { DEFAULT_PARAMS, matchOptions } from '../core/options';
+import { DEFAULT_PARAMS, matchOptions, type MatchTuning } from '../core/options';
 import type { Finding, FingerprintParams, LanguageId, Match, MatchOptions, SourceRef, Verdict } from '../core/types';
 import { UserError, type CarriedFile, type IndexedFile, type IndexReader, type IndexStore, type RepoSummary } from '../index/store';
 import { errorsFromColumns, unitsFromColumns, type IndexData } from './fileJob';
@@ -288,11 +288,12 @@ type SourceExtra = Omit<SourceRef, 'path' | 'startLine' | 'endLine' | 'license'>
 export class Scanner {
   private readonly matcher: Matcher;
 
-  private constructor(readonly store: IndexStore, readonly reader: IndexReader, readonly options: MatchOptions) {
-    this.matcher = new Matcher(reader, options, repoSourceInfo(reader));
+  private constructor(readonly store: IndexStore, readonly reader: IndexReader, readonly options: MatchOptions, tuning?: MatchTuning) {
+    this.matcher = new Matcher(reader, options, repoSourceInfo(reader), tuning);
   }
 
-  static async open(store: IndexStore, opts: Partial<MatchOptions> = {}): Promise<Scanner> {
+  /** `tuning`: verification's internal thresholds (benchmarks compare them; DEFAULT_TUNING otherwise) */
+  static async open(store: IndexStore, opts: Partial<MatchOptions> = {}, tuning?: MatchTuning): Promise<Scanner> {
     let options: MatchOptions;
     try {
       options = matchOptions(opts);
@@ -306,7 +307,7 @@ export class Scanner {
       await reader.close();
       throw e;
     }
-    return new Scanner(store, reader, options);
+    return new Scanner(store, reader, options, tuning);
   }
 
   get diagnostics() { return this.matcher.lastDiagnostics; }

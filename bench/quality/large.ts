@@ -1,0 +1,107 @@
+// The quality benchmark against a large index: a configuration's planted copies and negative files (as
+// run.ts generates them) scanned against another index (such as the 615 repositories of distinct code that
+// bench/perf/distinct-index.ts builds) with the configuration's indexed repositories added to it. The
+// quality configurations index 9-23 repositories, where "ubiquitous" (35% of the repositories) means 4-9 of
+// them; a user's index of hundreds of repositories judges ubiquity very differently, and this measures what
+// that does to recall and to false positives. Two tunings side by side: DEFAULT_TUNING, and DEFAULT_TUNING
+// with the overrides given.
+//   node --max-old-space-size=12000 --import tsx bench/quality/large.ts full --base .cache/perf-index-distinct [--list-false] [ubiquityMax=64]
+// (--list-false: every finding in a negative file, which the benchmark counts as a false positive)
+// The combined index is built once (a copy of the base, plus the configuration's repositories: ~2 minutes)
+// in .cache/quality/<config>-large/index, and reused while the base's MANIFEST is unchanged.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_TUNING, type MatchTuning } from '../../src/core/options';
+import { indexRepositories, openStore, Scanner } from '../../src/node/engine';
+import { CONFIGS, ROOT } from './corpus';
+import { generate } from './generate';
+import { score, type Metrics, type ToolFinding } from './metrics';
+import { workspaceDir } from './tools';
+
+function parseArgs(argv: string[]): { config: string; base: string; tuning: MatchTuning; overrides: string[] } {
+  const at = argv.indexOf('--base');
+  const base = at >= 0 ? argv.splice(at, 2)[1] : undefined;
+  const [config = 'full', ...overrides] = argv;
+  if (!base) throw new Error('usage: large.ts <config> --base <index directory> [tuning=value ...]');
+  const tuning: Record<string, unknown> = { ...DEFAULT_TUNING };
+  for (const o of overrides) {
+    const [k, v] = o.split('=');
+    if (!k || v === undefined || !(k in DEFAULT_TUNING)) throw new Error(`not a tuning: ${o}`);
+    tuning[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
+  }
+  return { config, base: path.resolve(base), tuning: tuning as unknown as MatchTuning, overrides };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const showFalse = argv.includes('--list-false');
+  const { config: name, base, tuning, overrides } = parseArgs(argv.filter((a) => a !== '--list-false'));
+  const config = CONFIGS[name];
+  if (!config) throw new Error(`unknown configuration ${name}`);
+  if (!existsSync(path.join(base, 'MANIFEST'))) throw new Error(`${base} holds no index (no MANIFEST)`);
+  const log = (s: string) => console.error(`large: ${s}`);
+  const truth = await generate(config, path.join(ROOT, '.cache', 'quality', config.name), log);
+
+  // the combined index: the base's snapshot copied, then the configuration's repositories added
+  const dir = path.join(ROOT, '.cache', 'quality', `${config.name}-large`);
+  const indexDir = path.join(dir, 'index');
+  const stamp = `${base}\n${readFileSync(path.join(base, 'MANIFEST'), 'utf8')}\n${truth.indexed.map((r) => r.name).join(',')}`;
+  const stampFile = path.join(dir, 'built-from');
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    cpSync(base, indexDir, { recursive: true, filter: (src) => !/\.lock$|\.tmp/.test(src) });
+    const store = await openStore(indexDir);
+    try {
+      log(`adding the ${truth.indexed.length} repositories of --config ${config.name} to a copy of ${base}`);
+      await indexRepositories(store, truth.indexed.map((r) => ({ dir: path.join(ROOT, r.dir), name: r.name })), { workers: 2 });
+    } finally {
+      await store.close();
+    }
+    writeFileSync(stampFile, stamp);
+  }
+
+  const store = await openStore(indexDir);
+  const rows: { label: string; m: Metrics }[] = [];
+  try {
+    const info = await store.info();
+    log(`index: ${info.repos.length} repositories, ${info.units} units`);
+    for (const [label, t] of [['default', DEFAULT_TUNING], [overrides.join(' ') || 'default again', tuning]] as const) {
+      const scanner = await Scanner.open(store, {}, t);
+      try {
+        const ws = workspaceDir(truth);
+        const res = await scanner.scanPaths([ws], { projectLicense: 'MIT' });
+        const findings: ToolFinding[] = res.findings.map((f) => ({
+          file: path.relative(ws, path.resolve(f.file)).split(path.sep).join('/'),
+          startLine: f.startLine, endLine: f.endLine, repo: f.source.repo, path: f.source.path, license: f.source.license,
+        }));
+        rows.push({ label, m: score(truth, findings, true) });
+        if (showFalse) {
+          // the negative files' findings (each negative file reported is a false positive of the benchmark)
+          const negative = new Set(truth.negatives.map((n) => n.file));
+          for (const f of findings.filter((x) => negative.has(x.file))) console.log(`${label}: ${f.file}:${f.startLine}-${f.endLine} <- ${f.repo}/${f.path}`);
+        }
+      } finally {
+        await scanner.close();
+      }
+    }
+    const pct = (r: { rate: number } | null) => (r ? `${(100 * r.rate).toFixed(1)}%` : '—');
+    console.log(`Quality benchmark --config ${config.name} against ${info.repos.length} repositories (${info.units} units): ${truth.copies.length} planted copies, ${truth.negatives.length} negative files`);
+    console.log('| tuning | T1 | T2 | T3 | FP files per 1,000 | precision | IoU | repo + licence |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const { label, m } of rows) {
+      console.log(`| ${label} | ${pct(m.recall.T1)} | ${pct(m.recall.T2)} | ${pct(m.recall.T3)} | ${m.fpFilesPer1000.toFixed(1)} (${m.fpFiles}) | ${pct(m.precision)} | ${m.meanIoU.toFixed(2)} | ${pct(m.attribution)} |`);
+    }
+    for (const { label, m } of rows) {
+      const langs = Object.entries(m.recallByLanguage).map(([l, r]) => `${l} ${pct(r)}`).join(', ');
+      console.log(`${label}: recall by language: ${langs}`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`large: ${e.message}`);
+  process.exit(2);
+});
