@@ -2,7 +2,10 @@
 // (planted copies and negatives) and writes, for each scored chain that reached the rule, its features and
 // whether it is a planted copy (the copy's source file, overlapping the copy's lines). For studying the rule
 // on one configuration and checking a change on another, not for tuning to the benchmark's answers.
-//   node --import tsx bench/quality/evidence.ts full out.jsonl
+//   node --import tsx bench/quality/evidence.ts full out.jsonl [--index DIR]
+// (--index: against another index holding the configuration's repositories, such as bench/quality/large.ts
+// builds in .cache/quality/<config>-large/index; a chain's source side is placed in its functions only for
+// the configuration's repositories)
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { innermostSpan, Matcher, type Span } from '../../src/core/match';
@@ -15,7 +18,10 @@ import { ROOT } from './corpus';
 interface Copy { id: string; type: string; language: LanguageId; tokens: number; file: string; startLine: number; endLine: number; source: { path: string } }
 
 async function main(): Promise<void> {
-  const [config = 'full', out = 'evidence.jsonl'] = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--index');
+  const indexDir = at >= 0 ? argv.splice(at, 2)[1] : undefined;
+  const [config = 'full', out = 'evidence.jsonl'] = argv;
   const dir = path.join(ROOT, '.cache', 'quality', config);
   const truth = JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as
     { copies: Copy[]; negatives: { file: string; language: LanguageId }[]; indexed: { name: string; dir: string }[] };
@@ -25,7 +31,8 @@ async function main(): Promise<void> {
     const key = `${repo}\0${file}`;
     let p = sources.get(key);
     if (!p) {
-      const repoDir = truth.indexed.find((r) => r.name === repo)!.dir;
+      const repoDir = truth.indexed.find((r) => r.name === repo)?.dir;
+      if (!repoDir) return Promise.resolve([]);
       p = tokenizeText(readFileSync(path.join(ROOT, repoDir, file), 'utf8'), language, undefined, false)
         .then((d) => d.units.filter((u) => u.kind === 'function'));
       sources.set(key, p);
@@ -44,7 +51,7 @@ async function main(): Promise<void> {
     files.set(c.file, f);
   }
   for (const n of truth.negatives) files.set(n.file, { language: n.language, copies: [] });
-  const store = await openStore(path.join(dir, 'index'));
+  const store = await openStore(indexDir ?? path.join(dir, 'index'));
   const reader = await store.openReader();
   const rows: string[] = [];
   try {
