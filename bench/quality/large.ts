@@ -6,7 +6,8 @@
 // that does to recall and to false positives. Two tunings side by side: DEFAULT_TUNING, and DEFAULT_TUNING
 // with the overrides given.
 //   node --max-old-space-size=12000 --import tsx bench/quality/large.ts full --base .cache/perf-index-distinct [--list-false] [ubiquityMax=64]
-// (--list-false: every finding in a negative file, which the benchmark counts as a false positive)
+// (--list-false: every finding in a negative file, which the benchmark counts as a false positive;
+// --min-tokens N: the second scan with the user setting minTokens = N, as `memocheck scan --min-tokens`)
 // The combined index is built once (a copy of the base, plus the configuration's repositories: ~2 minutes)
 // in .cache/quality/<config>-large/index, and reused while the base's MANIFEST is unchanged.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ function parseArgs(argv: string[]): { config: string; base: string; tuning: Matc
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const showFalse = argv.includes('--list-false');
+  const mt = argv.indexOf('--min-tokens');
+  const minTokens = mt >= 0 ? Number(argv.splice(mt, 2)[1]) : undefined;
   const { config: name, base, tuning, overrides } = parseArgs(argv.filter((a) => a !== '--list-false'));
   const config = CONFIGS[name];
   if (!config) throw new Error(`unknown configuration ${name}`);
@@ -66,8 +69,9 @@ async function main(): Promise<void> {
   try {
     const info = await store.info();
     log(`index: ${info.repos.length} repositories, ${info.units} units`);
-    for (const [label, t] of [['default', DEFAULT_TUNING], [overrides.join(' ') || 'default again', tuning]] as const) {
-      const scanner = await Scanner.open(store, {}, t);
+    const other = [...overrides, ...(minTokens ? [`--min-tokens ${minTokens}`] : [])].join(' ') || 'default again';
+    for (const [label, t, opts] of [['default', DEFAULT_TUNING, {}], [other, tuning, minTokens ? { minTokens } : {}]] as const) {
+      const scanner = await Scanner.open(store, opts, t);
       try {
         const ws = workspaceDir(truth);
         const res = await scanner.scanPaths([ws], { projectLicense: 'MIT' });
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
     for (const { label, m } of rows) {
       const langs = Object.entries(m.recallByLanguage).map(([l, r]) => `${l} ${pct(r)}`).join(', ');
       console.log(`${label}: recall by language: ${langs}`);
+      console.log(`${label}: recall by size (normalized tokens): ${Object.entries(m.recallBySize).map(([b, r]) => `${b} ${pct(r)}`).join(', ')}`);
     }
   } finally {
     await store.close();
