@@ -8,8 +8,9 @@
 //   node --max-old-space-size=12000 --import tsx bench/quality/large.ts full --base .cache/perf-index-distinct [--list-false] [ubiquityMax=64]
 // (--list-false: every finding in a negative file, which the benchmark counts as a false positive;
 // --min-tokens N: the second scan with the user setting minTokens = N, as `memocheck scan --min-tokens`)
-// The combined index is built once (a copy of the base, plus the configuration's repositories: ~2 minutes)
-// in .cache/quality/<config>-large/index, and reused while the base's MANIFEST is unchanged.
+// The combined index is built once (a copy of the base, plus the configuration's repositories, which replace
+// those of the same names in the copy: ~2 minutes) in .cache/quality/<config>-large/index, and reused while
+// the base's MANIFEST and the configuration's repositories are unchanged.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TUNING, type MatchTuning } from '../../src/core/options';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const showFalse = argv.includes('--list-false');
   const mt = argv.indexOf('--min-tokens');
   const minTokens = mt >= 0 ? Number(argv.splice(mt, 2)[1]) : undefined;
+  if (minTokens !== undefined && !(Number.isInteger(minTokens) && minTokens >= 10)) throw new Error('--min-tokens takes an integer >= 10');
   const { config: name, base, tuning, overrides } = parseArgs(argv.filter((a) => a !== '--list-false'));
   const config = CONFIGS[name];
   if (!config) throw new Error(`unknown configuration ${name}`);
