@@ -68,6 +68,7 @@ async function main(): Promise<void> {
 
   const store = await openStore(indexDir);
   const rows: { label: string; m: Metrics }[] = [];
+  const falseByLanguage: string[] = [];
   try {
     const info = await store.info();
     log(`index: ${info.repos.length} repositories, ${info.units} units`);
@@ -82,6 +83,12 @@ async function main(): Promise<void> {
           startLine: f.startLine, endLine: f.endLine, repo: f.source.repo, path: f.source.path, license: f.source.license,
         }));
         rows.push({ label, m: score(truth, findings, true) });
+        // the negative files reported, by language (where chance resemblance comes from)
+        const languageOf = new Map(truth.negatives.map((n) => [n.file, n.language]));
+        const reported = new Set(findings.filter((f) => languageOf.has(f.file)).map((f) => f.file));
+        const byLanguage = new Map<string, number>();
+        for (const f of reported) byLanguage.set(languageOf.get(f)!, (byLanguage.get(languageOf.get(f)!) ?? 0) + 1);
+        falseByLanguage.push(`${label}: negative files reported by language: ${[...byLanguage].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}`).join(', ') || 'none'}`);
         if (showFalse) {
           // the negative files' findings (each negative file reported is a false positive of the benchmark)
           const negative = new Set(truth.negatives.map((n) => n.file));
@@ -103,6 +110,7 @@ async function main(): Promise<void> {
       console.log(`${label}: recall by language: ${langs}`);
       console.log(`${label}: recall by size (normalized tokens): ${Object.entries(m.recallBySize).map(([b, r]) => `${b} ${pct(r)}`).join(', ')}`);
     }
+    for (const line of falseByLanguage) console.log(line);
   } finally {
     await store.close();
   }
