@@ -17,30 +17,28 @@ import { DEFAULT_TUNING, type MatchTuning } from '../../src/core/options';
 import { indexRepositories, openStore, Scanner } from '../../src/node/engine';
 import { CONFIGS, ROOT } from './corpus';
 import { generate } from './generate';
-import { score, type Metrics, type ToolFinding } from './metrics';
-import { workspaceDir } from './tools';
+import { score, type Metrics } from './metrics';
+import { scanWorkspace, tuningWith } from './tools';
 
-function parseArgs(argv: string[]): { config: string; base: string; tuning: MatchTuning; overrides: string[] } {
-  const at = argv.indexOf('--base');
-  const base = at >= 0 ? argv.splice(at, 2)[1] : undefined;
-  const [config = 'full', ...overrides] = argv;
-  if (!base) throw new Error('usage: large.ts <config> --base <index directory> [tuning=value ...]');
-  const tuning: Record<string, unknown> = { ...DEFAULT_TUNING };
-  for (const o of overrides) {
-    const [k, v] = o.split('=');
-    if (!k || v === undefined || !(k in DEFAULT_TUNING)) throw new Error(`not a tuning: ${o}`);
-    tuning[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
-  }
-  return { config, base: path.resolve(base), tuning: tuning as unknown as MatchTuning, overrides };
+interface Args { config: string; base: string; tuning: MatchTuning; overrides: string[]; minTokens?: number; listFalse: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const flag = (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv.splice(at, 2)[1] : undefined;
+  };
+  const base = flag('--base');
+  const min = flag('--min-tokens');
+  const listFalse = argv.includes('--list-false');
+  const [config = 'full', ...overrides] = argv.filter((a) => a !== '--list-false');
+  if (!base) throw new Error('usage: large.ts <config> --base <index directory> [--list-false] [--min-tokens N] [tuning=value ...]');
+  const minTokens = min === undefined ? undefined : Number(min);
+  if (minTokens !== undefined && !(Number.isInteger(minTokens) && minTokens >= 10)) throw new Error('--min-tokens takes an integer >= 10');
+  return { config, base: path.resolve(base), tuning: tuningWith(overrides), overrides, minTokens, listFalse };
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const showFalse = argv.includes('--list-false');
-  const mt = argv.indexOf('--min-tokens');
-  const minTokens = mt >= 0 ? Number(argv.splice(mt, 2)[1]) : undefined;
-  if (minTokens !== undefined && !(Number.isInteger(minTokens) && minTokens >= 10)) throw new Error('--min-tokens takes an integer >= 10');
-  const { config: name, base, tuning, overrides } = parseArgs(argv.filter((a) => a !== '--list-false'));
+  const { config: name, base, tuning, overrides, minTokens, listFalse } = parseArgs(process.argv.slice(2));
   const config = CONFIGS[name];
   if (!config) throw new Error(`unknown configuration ${name}`);
   if (!existsSync(path.join(base, 'MANIFEST'))) throw new Error(`${base} holds no index (no MANIFEST)`);
@@ -73,27 +71,22 @@ async function main(): Promise<void> {
     const info = await store.info();
     log(`index: ${info.repos.length} repositories, ${info.units} units`);
     const other = [...overrides, ...(minTokens ? [`--min-tokens ${minTokens}`] : [])].join(' ') || 'default again';
+    // the negative files and their languages: each one reported is a false positive of the benchmark
+    const negativeLanguage = new Map(truth.negatives.map((n) => [n.file, n.language]));
     for (const [label, t, opts] of [['default', DEFAULT_TUNING, {}], [other, tuning, minTokens ? { minTokens } : {}]] as const) {
       const scanner = await Scanner.open(store, opts, t);
       try {
-        const ws = workspaceDir(truth);
-        const res = await scanner.scanPaths([ws], { projectLicense: 'MIT' });
-        const findings: ToolFinding[] = res.findings.map((f) => ({
-          file: path.relative(ws, path.resolve(f.file)).split(path.sep).join('/'),
-          startLine: f.startLine, endLine: f.endLine, repo: f.source.repo, path: f.source.path, license: f.source.license,
-        }));
+        const { findings } = await scanWorkspace(scanner, truth);
         rows.push({ label, m: score(truth, findings, true) });
+        const falseFindings = findings.filter((f) => negativeLanguage.has(f.file));
         // the negative files reported, by language (where chance resemblance comes from)
-        const languageOf = new Map(truth.negatives.map((n) => [n.file, n.language]));
-        const reported = new Set(findings.filter((f) => languageOf.has(f.file)).map((f) => f.file));
         const byLanguage = new Map<string, number>();
-        for (const f of reported) byLanguage.set(languageOf.get(f)!, (byLanguage.get(languageOf.get(f)!) ?? 0) + 1);
-        falseByLanguage.push(`${label}: negative files reported by language: ${[...byLanguage].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}`).join(', ') || 'none'}`);
-        if (showFalse) {
-          // the negative files' findings (each negative file reported is a false positive of the benchmark)
-          const negative = new Set(truth.negatives.map((n) => n.file));
-          for (const f of findings.filter((x) => negative.has(x.file))) console.log(`${label}: ${f.file}:${f.startLine}-${f.endLine} <- ${f.repo}/${f.path}`);
+        for (const f of new Set(falseFindings.map((x) => x.file))) {
+          const language = negativeLanguage.get(f)!;
+          byLanguage.set(language, (byLanguage.get(language) ?? 0) + 1);
         }
+        falseByLanguage.push(`${label}: negative files reported by language: ${[...byLanguage].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}`).join(', ') || 'none'}`);
+        if (listFalse) for (const f of falseFindings) console.log(`${label}: ${f.file}:${f.startLine}-${f.endLine} <- ${f.repo}/${f.path}`);
       } finally {
         await scanner.close();
       }

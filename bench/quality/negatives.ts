@@ -9,11 +9,12 @@
 //   node --import tsx bench/quality/negatives.ts full --index .cache/perf-index-distinct ubiquityMax=32
 import path from 'node:path';
 import { Matcher } from '../../src/core/match';
-import { DEFAULT_TUNING, matchOptions, type MatchTuning } from '../../src/core/options';
+import { DEFAULT_TUNING, matchOptions } from '../../src/core/options';
 import type { Match } from '../../src/core/types';
 import { openStore } from '../../src/node/engine';
 import { tokenizeText } from '../../src/node/grammars';
 import { CONFIGS, ROOT, readSource, reposFor, sourceFiles } from './corpus';
+import { tuningWith } from './tools';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -22,15 +23,10 @@ async function main(): Promise<void> {
   const [name = 'full', ...overrides] = argv;
   const config = CONFIGS[name];
   if (!config) throw new Error(`unknown configuration ${name}`);
-  const other: Record<string, unknown> = { ...DEFAULT_TUNING };
-  for (const o of overrides) {
-    const [k, v] = o.split('=');
-    if (!k || v === undefined || !(k in DEFAULT_TUNING)) throw new Error(`not a tuning: ${o}`);
-    other[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
-  }
+  const other = tuningWith(overrides);
   const store = await openStore(indexDir ?? path.join(ROOT, '.cache', 'quality', name, 'index'));
   const reader = await store.openReader();
-  const matchers = [DEFAULT_TUNING, other as unknown as MatchTuning].map((t) => new Matcher(reader, matchOptions({}), async () => undefined, t));
+  const matchers = [DEFAULT_TUNING, other].map((t) => new Matcher(reader, matchOptions({}), async () => undefined, t));
   const found: string[][] = [[], []];
   let files = 0, failed = 0;
   const show = (m: Match) => `${m.startLine}-${m.endLine} ${m.kind} ${m.tokens} tokens ~ ${m.source.repo}/${m.source.path}:${m.source.startLine}-${m.source.endLine}`;

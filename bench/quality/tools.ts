@@ -3,8 +3,9 @@
 // (library API, default and tuned min-tokens). Only findings that link a workspace file to indexed code count.
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_TUNING, type MatchTuning } from '../../src/core/options';
 import type { LanguageId } from '../../src/core/types';
-import { indexRepositories, languageForPath, openStore, Scanner } from '../../src/node/engine';
+import { indexRepositories, languageForPath, openStore, Scanner, type ScanResult } from '../../src/node/engine';
 import { ROOT } from './corpus';
 import type { Truth } from './generate';
 import type { ToolFinding } from './metrics';
@@ -37,6 +38,28 @@ export function workspaceDir(truth: Truth): string {
   return path.join(ROOT, '.cache', 'quality', truth.config.name, 'workspace');
 }
 
+/** DEFAULT_TUNING with `name=value` overrides (numbers, true, false), as benchmark scripts take them on their command line. */
+export function tuningWith(overrides: readonly string[]): MatchTuning {
+  const tuning: Record<string, unknown> = { ...DEFAULT_TUNING };
+  for (const o of overrides) {
+    const [k, v] = o.split('=');
+    if (!k || v === undefined || !(k in DEFAULT_TUNING)) throw new Error(`not a tuning: ${o}`);
+    tuning[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
+  }
+  return tuning as unknown as MatchTuning;
+}
+
+/** A scan of the configuration's workspace, its findings as the benchmark scores them (workspace-relative paths). */
+export async function scanWorkspace(scanner: Scanner, truth: Truth): Promise<{ findings: ToolFinding[]; skipped: ScanResult['skipped'] }> {
+  const ws = workspaceDir(truth);
+  const res = await scanner.scanPaths([ws], { projectLicense: 'MIT' });
+  const findings = res.findings.map((f) => ({
+    file: path.relative(ws, path.resolve(f.file)).split(path.sep).join('/'),
+    startLine: f.startLine, endLine: f.endLine, repo: f.source.repo, path: f.source.path, license: f.source.license,
+  }));
+  return { findings, skipped: res.skipped };
+}
+
 export async function runMemoCheck(truth: Truth, outDir: string, log: (s: string) => void): Promise<ToolRun> {
   const started = Date.now();
   const indexPath = path.join(outDir, 'index');
@@ -54,13 +77,8 @@ export async function runMemoCheck(truth: Truth, outDir: string, log: (s: string
     });
     const scanner = await Scanner.open(store);
     try {
-      const ws = workspaceDir(truth);
-      const res = await scanner.scanPaths([ws], { projectLicense: 'MIT' });
-      if (res.skipped.length) notes.push(`scan skipped ${res.skipped.length} files (${[...new Set(res.skipped.map((s) => s.reason))].slice(0, 3).join('; ')})`);
-      const findings = res.findings.map((f) => ({
-        file: path.relative(ws, path.resolve(f.file)).split(path.sep).join('/'),
-        startLine: f.startLine, endLine: f.endLine, repo: f.source.repo, path: f.source.path, license: f.source.license,
-      }));
+      const { findings, skipped } = await scanWorkspace(scanner, truth);
+      if (skipped.length) notes.push(`scan skipped ${skipped.length} files (${[...new Set(skipped.map((s) => s.reason))].slice(0, 3).join('; ')})`);
       return { findings, attributes: true, notes, seconds: (Date.now() - started) / 1000 };
     } finally {
       await scanner.close();
