@@ -13,6 +13,11 @@ import type { Tokenized } from './tokenize';
 import { languageFamily, type LanguageId, type Match, type MatchKind, type MatchOptions, type SourceRef } from './types';
 import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING } from './vocabulary';
 
+/**
+ * The shortest string literal, quotes included, whose raw equality is evidence (see Scored.keptStrings): "",
+ * 'a' and "%s" are in every code base.
+ */
+const KEPT_STRING_LENGTH = 5;
 /** Tokens of context added around the hit units on both sides before aligning. */
 const MARGIN = 80;
 const MAX_CLUSTERS = 200;
@@ -33,6 +38,8 @@ interface Scored {
   distinct: number;
   /** for chains whose runs are equal in raw tokens: distinct raw identifiers and literals in them */
   exactValues: number;
+  /** for other chains: distinct string literals (of KEPT_STRING_LENGTH or more) equal on both sides where aligned */
+  keptStrings: number;
   /** the runs are equal in raw tokens too */
   rawEqual: boolean;
   /** identifier pairs that repeat a majority mapping (evidence of a consistent renaming) */
@@ -171,7 +178,9 @@ export class Matcher {
       // of a renamed table keep mapping consistently through its repetitions (equal raw tokens prove nothing
       // here: a repeated attribute maps to itself)
       const confirmedRenaming = !s.rawEqual && s.confirmed >= this.tuning.repetitiveConfirmedShare * s.chain.matched;
-      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched && !confirmedRenaming) { no(s, 'repetitive'); continue; }
+      // nor do its literals, unless many of them were kept: a table of test cases copied with its names renamed
+      const keptLiterals = s.keptStrings >= this.tuning.minKeptStringsShare * this.opts.minTokens;
+      if (s.distinct < this.tuning.minDistinctRatio * s.chain.matched && !confirmedRenaming && !keptLiterals) { no(s, 'repetitive'); continue; }
       // renamed or modified declarations outside any function (fields, properties, constants) are shapes
       // every code base has; only a verbatim copy of them is evidence
       if (s.kind !== 'verbatim' && this.tuning.minInFunctionShare > 0) {
@@ -181,7 +190,7 @@ export class Matcher {
         if (inside < this.tuning.minInFunctionShare * s.chain.matched) { no(s, 'declarations'); continue; }
       }
       // declarations and accessors (a handful of token kinds) look alike in every code base unless verbatim
-      if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary) { no(s, 'boilerplate'); continue; }
+      if (s.kind !== 'verbatim' && s.vocabulary < this.tuning.minVocabulary && !keptLiterals) { no(s, 'boilerplate'); continue; }
       // A chain that spans most of one function on each side is a function copied (and renamed or edited):
       // chance resemblance between unrelated code (neighbouring tests, lists of properties) crosses function
       // boundaries or covers a fragment of one. The shape is evidence in itself, so such a chain needs fewer
@@ -190,8 +199,9 @@ export class Matcher {
       const whole = wholeFunctions(s.chain, functionsOfQuery(), sourceFunctions.get(s.file.id), this.tuning.minFunctionCover);
       const share = whole ? this.tuning.minRareShareWhole : s.kind === 'modified' ? this.tuning.minRareShareModified : this.tuning.minRareShare;
       // Ubiquity is judged on normalized shingles, which cannot tell one table of calls from another; code
-      // equal in raw tokens carries its own evidence in the names and literals it repeats.
-      const evidence = Math.max(rare, s.exactValues);
+      // equal in raw tokens carries its own evidence in the names and literals it repeats, and other code in the
+      // string literals it kept.
+      const evidence = Math.max(rare, s.exactValues, s.keptStrings);
       this.trace?.('evidence', { repo: s.file.repo, path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], s: [s.chain.sStart, s.chain.sEnd], kind: s.kind,
         matched: s.chain.matched, similarity: s.similarity, runs: s.chain.runs.map((r) => r.len), exactValues: s.exactValues,
         df: s.qShingles.map((h) => dfOf.get(h) ?? 0), ubiquitous });
@@ -294,7 +304,7 @@ export class Matcher {
     const pairs = new Map<number, number>();
     const qShingles = new Set<number>();
     const exactShingles = new Set<number>();
-    const values = new Set<number>(), vocabulary = new Set<number>();
+    const values = new Set<number>(), vocabulary = new Set<number>(), kept = new Set<number>();
     const k = this.reader.params.k;
     const sraw = file.raw;
     for (const r of chain.runs) {
@@ -305,6 +315,7 @@ export class Matcher {
         const code = q.codes[qi]!;
         vocabulary.add(code);
         if (code === CODE_IDENTIFIER || code === CODE_STRING || code === CODE_NUMBER) values.add(code * 65536 + qr);
+        if (code === CODE_STRING && qr === sr && q.ends[qi]! - q.starts[qi]! >= KEPT_STRING_LENGTH) kept.add(qr);
         if (code === CODE_IDENTIFIER) {
           idPairs++;
           const key = qr * 65536 + sr;
@@ -333,7 +344,7 @@ export class Matcher {
       if (longest < this.tuning.minLongestRun || inLong < this.tuning.minLongRunShare * chain.matched) { reject(diag, 'fragmented'); return undefined; }
     }
     return { chain, file, similarity, kind, consistency, qShingles: [...qShingles], distinct: (rawEqual ? exactShingles : qShingles).size,
-      exactValues: rawEqual ? values.size : 0, rawEqual, confirmed, vocabulary: vocabulary.size };
+      exactValues: rawEqual ? values.size : 0, keptStrings: rawEqual ? 0 : kept.size, rawEqual, confirmed, vocabulary: vocabulary.size };
   }
 
   private async toMatch(doc: Tokenized, s: Scored, rarity: number): Promise<Match | undefined> {

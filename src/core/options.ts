@@ -76,6 +76,8 @@ export interface MatchTuning {
   readonly minClusterPairs: number;
   /** a repetitive match is kept when this share of its tokens are identifiers confirming an earlier mapping */
   readonly repetitiveConfirmedShare: number;
+  /** a repetitive match is kept when it kept this many distinct string literals, as a share of minTokens */
+  readonly minKeptStringsShare: number;
   /** a match needs at least this many distinct token codes */
   readonly minVocabulary: number;
   /** a non-verbatim match needs this share of its query tokens inside functions */
@@ -103,6 +105,7 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minClusterPairs: 1,
   minDistinctRatio: 0.25,
   repetitiveConfirmedShare: 0.15,
+  minKeptStringsShare: 0.1,
   minVocabulary: 10,
   minInFunctionShare: 0.75,
   trimContradictions: true,
