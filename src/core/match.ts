@@ -203,7 +203,7 @@ export class Matcher {
       // string literals it kept.
       const evidence = Math.max(rare, s.exactValues, s.keptStrings);
       this.trace?.('evidence', { repo: s.file.repo, path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], s: [s.chain.sStart, s.chain.sEnd], kind: s.kind,
-        matched: s.chain.matched, similarity: s.similarity, runs: s.chain.runs.map((r) => r.len), exactValues: s.exactValues,
+        matched: s.chain.matched, similarity: s.similarity, runs: s.chain.runs.map((r) => r.len), exactValues: s.exactValues, keptStrings: s.keptStrings,
         df: s.qShingles.map((h) => dfOf.get(h) ?? 0), ubiquitous });
       if (evidence < share * this.opts.minTokens) {
         // A modified chain needs more evidence than an exact run, yet its longest run alone may be a copy

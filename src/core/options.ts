@@ -76,7 +76,10 @@ export interface MatchTuning {
   readonly minClusterPairs: number;
   /** a repetitive match is kept when this share of its tokens are identifiers confirming an earlier mapping */
   readonly repetitiveConfirmedShare: number;
-  /** a repetitive match is kept when it kept this many distinct string literals, as a share of minTokens */
+  /**
+   * a renamed or modified match that kept this many distinct string literals unchanged, as a share of
+   * minTokens, is exempt from the repetitive and boilerplate rules (match.ts KEPT_STRING_LENGTH)
+   */
   readonly minKeptStringsShare: number;
   /** a match needs at least this many distinct token codes */
   readonly minVocabulary: number;
