@@ -8,6 +8,7 @@
 // the configuration's repositories)
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { innermostSpan, Matcher, type Span } from '../../src/core/match';
 import { DEFAULT_TUNING, matchOptions } from '../../src/core/options';
 import type { LanguageId } from '../../src/core/types';
@@ -18,10 +19,8 @@ import { ROOT } from './corpus';
 interface Copy { id: string; type: string; language: LanguageId; tokens: number; file: string; startLine: number; endLine: number; source: { path: string } }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const at = argv.indexOf('--index');
-  const indexDir = at >= 0 ? argv.splice(at, 2)[1] : undefined;
-  const [config = 'full', out = 'evidence.jsonl'] = argv;
+  const { values: { index: indexDir }, positionals: [config = 'full', out = 'evidence.jsonl'] } =
+    parseArgs({ options: { index: { type: 'string' } }, allowPositionals: true });
   const dir = path.join(ROOT, '.cache', 'quality', config);
   const truth = JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as
     { copies: Copy[]; negatives: { file: string; language: LanguageId }[]; indexed: { name: string; dir: string }[] };

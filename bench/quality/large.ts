@@ -13,6 +13,7 @@
 // the base's MANIFEST and the configuration's repositories are unchanged.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { DEFAULT_TUNING, type MatchTuning } from '../../src/core/options';
 import { indexRepositories, openStore, Scanner } from '../../src/node/engine';
 import { CONFIGS, ROOT } from './corpus';
@@ -22,15 +23,11 @@ import { scanWorkspace, tuningWith } from './tools';
 
 interface Args { config: string; base: string; tuning: MatchTuning; overrides: string[]; minTokens?: number; listFalse: boolean }
 
-function parseArgs(argv: string[]): Args {
-  const flag = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv.splice(at, 2)[1] : undefined;
-  };
-  const base = flag('--base');
-  const min = flag('--min-tokens');
-  const listFalse = argv.includes('--list-false');
-  const [config = 'full', ...overrides] = argv.filter((a) => a !== '--list-false');
+function args(): Args {
+  const { values: { base, 'min-tokens': min, 'list-false': listFalse = false }, positionals: [config = 'full', ...overrides] } = parseArgs({
+    options: { base: { type: 'string' }, 'min-tokens': { type: 'string' }, 'list-false': { type: 'boolean' } },
+    allowPositionals: true,
+  });
   if (!base) throw new Error('usage: large.ts <config> --base <index directory> [--list-false] [--min-tokens N] [tuning=value ...]');
   const minTokens = min === undefined ? undefined : Number(min);
   if (minTokens !== undefined && !(Number.isInteger(minTokens) && minTokens >= 10)) throw new Error('--min-tokens takes an integer >= 10');
@@ -38,7 +35,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function main(): Promise<void> {
-  const { config: name, base, tuning, overrides, minTokens, listFalse } = parseArgs(process.argv.slice(2));
+  const { config: name, base, tuning, overrides, minTokens, listFalse } = args();
   const config = CONFIGS[name];
   if (!config) throw new Error(`unknown configuration ${name}`);
   if (!existsSync(path.join(base, 'MANIFEST'))) throw new Error(`${base} holds no index (no MANIFEST)`);

@@ -8,6 +8,7 @@
 // (35% of the repositories: 216) is far above that of the quality configurations (9):
 //   node --import tsx bench/quality/negatives.ts full --index .cache/perf-index-distinct ubiquityMax=32
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { Matcher } from '../../src/core/match';
 import { DEFAULT_TUNING, matchOptions } from '../../src/core/options';
 import type { Match } from '../../src/core/types';
@@ -17,10 +18,8 @@ import { CONFIGS, ROOT, readSource, reposFor, sourceFiles } from './corpus';
 import { tuningWith } from './tools';
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const at = argv.indexOf('--index');
-  const indexDir = at >= 0 ? argv.splice(at, 2)[1] : undefined;
-  const [name = 'full', ...overrides] = argv;
+  const { values: { index: indexDir }, positionals: [name = 'full', ...overrides] } =
+    parseArgs({ options: { index: { type: 'string' } }, allowPositionals: true });
   const config = CONFIGS[name];
   if (!config) throw new Error(`unknown configuration ${name}`);
   const other = tuningWith(overrides);
