@@ -26,7 +26,11 @@ export interface AlignLimits {
   k: number;
   /** largest gap between two chained runs, on each side */
   maxGap: number;
-  /** a k-gram occurring more often than this in the source region is not used as a seed (repetitive code) */
+  /**
+   * a k-gram occurring more often than this in the source region, or in the query window, is not used as a
+   * seed (repetitive code: a list of 100 numbers in the query against a few short lists in the source gave
+   * thousands of runs, one per pairing of the query's elements with each list's)
+   */
   maxSeedOccurrences: number;
   maxRuns: number;
   maxChains: number;
@@ -38,15 +42,23 @@ export interface AlignLimits {
  * Finds maximal equal runs between q[qs,qe) and the source region s (source tokens sBase .. sBase + s.length),
  * using k-gram hashes qh (query) and sh (source region), where qh[i] covers q[i, i+k) and sh[j] covers
  * s[j, j+k). Runs are in source coordinates (s + sBase).
- * `found.complete` is set to whether every seed was followed (none skipped for maxSeedOccurrences, no stop
- * at maxRuns): then every equal stretch of k or more tokens in the diagonal window lies within a run found.
+ * `found.skipped` is set to the longest streak of consecutive query positions whose seeds were skipped for
+ * maxSeedOccurrences (Infinity after a stop at maxRuns). An equal stretch of k or more tokens in the diagonal
+ * window lies within a run found unless each of its k-grams was skipped: so it does when the stretch is longer
+ * than skipped + k - 1 tokens, and every one does when skipped is 0.
  */
 export function findRuns(
   q: Uint32Array, qh: Uint32Array, qs: number, qe: number,
   s: Uint32Array, sh: Uint32Array, sBase: number, lim: AlignLimits,
   /** only seeds on diagonals dLo <= (query index - source index) <= dHi */
   dLo = -Infinity, dHi = Infinity,
-  found?: { complete: boolean },
+  found?: { skipped: number },
+  /**
+   * per query position, nonzero where its k-gram occurs more than maxSeedOccurrences times in the whole query
+   * (frequentShingles; null: at none): elsewhere it cannot in the window, which is then not counted (omitted:
+   * every position is)
+   */
+  qFrequent?: Uint8Array | null,
 ): Run[] {
   const k = lim.k;
   const se = s.length;
@@ -60,14 +72,17 @@ export function findRuns(
   const coveredArr = window ? coveredScratch(Math.max(0, dMax - dMin + 1)) : undefined;
   const coveredMap = window ? undefined : new Map<number, number>();
   const { head, next, count } = seeds;
-  if (found) found.complete = true;
+  let streak = 0, longest = 0;
+  // how often each entry's k-gram occurs in the query window, where one may occur more than the cap
+  const inQuery = qFrequent === null ? undefined : seeds.countQuery(qh, qs, qe - k + 1, qFrequent);
   for (let i = qs; i + k <= qe; i++) {
     const slot = seeds.find(qh[i]!);
-    if (slot < 0) continue;
-    if (count[slot]! > lim.maxSeedOccurrences) {
-      if (found) found.complete = false;
+    if (slot < 0) { streak = 0; continue; }
+    if (count[slot]! > lim.maxSeedOccurrences || (inQuery && inQuery[slot]! > lim.maxSeedOccurrences)) {
+      if (++streak > longest) longest = streak;
       continue;
     }
+    streak = 0;
     for (let j = head[slot]!; j >= 0; j = next[j]!) {
       const d = i - j;
       if (d - sBase < dLo || d - sBase > dHi) continue;
@@ -82,12 +97,27 @@ export function findRuns(
       else coveredMap!.set(d, a + len);
       if (len >= k) runs.push({ q: a, s: b + sBase, len });
       if (runs.length >= lim.maxRuns) {
-        if (found) found.complete = false;
+        if (found) found.skipped = Infinity;
         return runs;
       }
     }
   }
+  if (found) found.skipped = longest;
   return runs;
+}
+
+/**
+ * Per position of sh, 1 where its hash occurs more than `max` times in all of sh, or null when none does
+ * (findRuns' qFrequent: most queries have no such k-gram, and most windows of those that do have few).
+ */
+export function frequentShingles(sh: Uint32Array, max: number): Uint8Array | null {
+  if (sh.length <= max) return null;
+  const table = frequentScratch.build(sh, sh.length);
+  let out: Uint8Array | null = null;
+  for (let i = 0; i < sh.length; i++) {
+    if (table.count[table.find(sh[i]!)]! > max) (out ??= new Uint8Array(sh.length))[i] = 1;
+  }
+  return out;
 }
 
 let coveredBuf = new Int32Array(1024);
@@ -110,6 +140,8 @@ class SeedTable {
   tail = new Int32Array(0);
   count = new Uint32Array(0);
   next = new Int32Array(0);
+  private inQuery = new Uint32Array(0);
+  private distinct = 0;
   private shift = 0;
   private mask = 0;
 
@@ -121,7 +153,7 @@ class SeedTable {
     if (this.keys.length < m) {
       const cap = Math.max(m, 2 * this.keys.length);
       this.keys = new Uint32Array(cap); this.head = new Int32Array(cap); this.tail = new Int32Array(cap);
-      this.count = new Uint32Array(cap); this.next = new Int32Array(cap);
+      this.count = new Uint32Array(cap); this.next = new Int32Array(cap); this.inQuery = new Uint32Array(cap);
     }
     this.shift = 32 - bits;
     this.mask = size - 1;
@@ -147,7 +179,24 @@ class SeedTable {
         h = (h + 1) & this.mask;
       }
     }
+    this.distinct = distinct;
     return this;
+  }
+
+  /**
+   * How often each entry's hash occurs in qh[from, to), counting only positions marked in `only` when given;
+   * undefined when none does (a reused buffer).
+   */
+  countQuery(qh: Uint32Array, from: number, to: number, only: Uint8Array | undefined): Uint32Array | undefined {
+    let counts: Uint32Array | undefined;
+    for (let i = from; i < to; i++) {
+      if (only && !only[i]) continue;
+      const e = this.find(qh[i]!);
+      if (e < 0) continue;
+      if (!counts) { counts = this.inQuery.subarray(0, this.distinct); counts.fill(0); }
+      counts[e]!++;
+    }
+    return counts;
   }
 
   /** the entry of a hash, -1 when it does not occur */
@@ -163,6 +212,8 @@ class SeedTable {
 }
 
 const seedScratch = new SeedTable();
+/** frequentShingles' table (of its own: sized for whole queries, where findRuns' holds a region) */
+const frequentScratch = new SeedTable();
 function seedTable(sh: Uint32Array, m: number): SeedTable {
   return seedScratch.build(sh, m);
 }

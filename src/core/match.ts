@@ -1,7 +1,7 @@
 // Candidate generation (MinHash/LSH over units) and verification (token alignment) of one query stream
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
 import type { FileRecord, IndexReader, UnitColumns, UnitRecord } from '../index/store';
-import { findRuns, type AlignLimits, type Chain, type Run } from './align';
+import { findRuns, frequentShingles, type AlignLimits, type Chain, type Run } from './align';
 import { clusterHits, HitTable, type Cluster } from './cluster';
 import { UNIT_KINDS } from './fingerprint';
 import { fnv1a32, hex32, mix } from './hash';
@@ -89,7 +89,10 @@ export class Matcher {
     const fileCache = new Map<number, FileRecord>();
     // the query's tokens with their raw hashes (verbatim checks, realignment of repetitive code)
     const qExact = exactCodes(codes, doc.tokens.raw, params.k);
-    const query: AlignQuery = { codes, shingles, limits: this.limits, minUsefulRun: this.minUsefulRun };
+    const frequent = frequentShingles(shingles, this.limits.maxSeedOccurrences);
+    // (and of its raw tokens, made when a cluster is first realigned on them)
+    let exactFrequent: Uint8Array | null | undefined;
+    const query: AlignQuery = { codes, shingles, frequent, limits: this.limits, minUsefulRun: this.minUsefulRun };
     // the query's functions (made when a chain first needs them: most queries have none)
     let queryFunctions: Span[] | undefined;
     const functionsOfQuery = () => (queryFunctions ??= doc.units.filter((u) => u.kind === 'function'));
@@ -140,7 +143,8 @@ export class Matcher {
         if (a.noExactRun) continue;
         if (!a.exact) {
           const exact = exactCodes(region, file.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
-          const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi);
+          if (exactFrequent === undefined) exactFrequent = frequentShingles(qExact.sh, this.limits.maxSeedOccurrences);
+          const exactRuns = findRuns(qExact.codes, qExact.sh, qs, qe, exact.codes, exact.sh, ss, this.limits, dLo, dHi, undefined, exactFrequent);
           a.exact = chainsOf(exactRuns, query);
         }
         for (const chain of a.exact) {

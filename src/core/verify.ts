@@ -9,6 +9,8 @@ export interface AlignQuery {
   readonly codes: Uint32Array;
   /** k-token shingle hashes of codes (minhash.ts shingleHashes) */
   readonly shingles: Uint32Array;
+  /** where a shingle occurs more than limits.maxSeedOccurrences times in the query (align.ts frequentShingles) */
+  readonly frequent?: Uint8Array | null;
   readonly limits: AlignLimits;
   /** the shortest run a chain the matcher can accept must contain */
   readonly minUsefulRun: number;
@@ -35,12 +37,13 @@ export interface Aligned {
  * codes [ss, se)), chained and trimmed. `into`: a buffer for the region's shingles (at least its length).
  */
 export function alignWindow(q: AlignQuery, region: Uint32Array, w: AlignWindow, into?: Uint32Array): Aligned {
-  const found = { complete: false };
-  const runs = findRuns(q.codes, q.shingles, w.qs, w.qe, region, shingleHashes(region, q.limits.k, into), w.ss, q.limits, w.dLo, w.dHi, found);
-  // Tokens equal in raw form are equal in normalized form: when every normalized seed was followed and no run
-  // is long enough to be of use, no run of raw tokens is either (most clusters of a query).
+  const found = { skipped: Infinity };
+  const runs = findRuns(q.codes, q.shingles, w.qs, w.qe, region, shingleHashes(region, q.limits.k, into), w.ss, q.limits, w.dLo, w.dHi, found, q.frequent);
+  // Tokens equal in raw form are equal in normalized form, so a stretch of equal raw tokens lies within a
+  // normalized run found unless all its seeds were skipped: when no run is long enough to be of use and no
+  // streak of skipped seeds is that long either, no run of raw tokens is of use (most clusters of a query).
   const useful = hasUsefulRun(runs, q.minUsefulRun);
-  return { chains: useful ? chainsOf(runs, q) : [], noExactRun: found.complete && !useful };
+  return { chains: useful ? chainsOf(runs, q) : [], noExactRun: !useful && found.skipped <= q.minUsefulRun - q.limits.k };
 }
 
 /**

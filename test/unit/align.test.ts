@@ -4,7 +4,7 @@
 // are repetitive enough to exercise ties, seed caps and overlapping runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chainRuns, findRuns, type AlignLimits, type Chain, type Run } from '../../src/core/align';
+import { chainRuns, findRuns, frequentShingles, type AlignLimits, type Chain, type Run } from '../../src/core/align';
 import { clusterHits, HitTable, type Cluster } from '../../src/core/cluster';
 import { unitColumnsOf } from '../../src/core/match';
 import { shingleHashes } from '../../src/core/minhash';
@@ -24,11 +24,13 @@ function findRunsRef(q: Uint32Array, qh: Uint32Array, qs: number, qe: number, s:
     if (list) list.push(j);
     else positions.set(sh[j]!, [j]);
   }
+  const inQuery = new Map<number, number>();
+  for (let i = qs; i + k <= qe; i++) inQuery.set(qh[i]!, (inQuery.get(qh[i]!) ?? 0) + 1);
   const runs: Run[] = [];
   const covered = new Map<number, number>();
   for (let i = qs; i + k <= qe; i++) {
     const list = positions.get(qh[i]!);
-    if (!list || list.length > lim.maxSeedOccurrences) continue;
+    if (!list || list.length > lim.maxSeedOccurrences || inQuery.get(qh[i]!)! > lim.maxSeedOccurrences) continue;
     for (const j of list) {
       const d = i - j;
       if (d < dLo || d > dHi) continue;
@@ -136,9 +138,12 @@ test('findRuns and chainRuns give what the plain reference implementations give'
       const bounded = trial % 2 === 0;
       const off = Math.floor((r() - 0.5) * 600), drift = 64 + Math.floor(r() * 400) / 2;
       const dLo = bounded ? -off - drift : -Infinity, dHi = bounded ? -off + drift : Infinity;
-      const lim = { ...LIMITS, maxRuns: trial === 4 ? 40 : LIMITS.maxRuns };
+      // (trial 3: a low seed cap, reached by k-grams frequent in the query window, in the source region or both)
+      const lim = { ...LIMITS, maxRuns: trial === 4 ? 40 : LIMITS.maxRuns, maxSeedOccurrences: trial === 3 ? 4 : LIMITS.maxSeedOccurrences };
       const region = s.subarray(ss, se);
-      const got = findRuns(q, qh, qs, qe, region, shingleHashes(region, lim.k), ss, lim, dLo, dHi);
+      // (the query's frequent k-grams given, or left to findRuns to count)
+      const frequent = trial % 2 === 1 ? frequentShingles(qh, lim.maxSeedOccurrences) : undefined;
+      const got = findRuns(q, qh, qs, qe, region, shingleHashes(region, lim.k), ss, lim, dLo, dHi, undefined, frequent);
       const want = findRunsRef(q, qh, qs, qe, s, sh, ss, se, lim, dLo, dHi);
       assert.deepEqual(plain(got), plain(want), `findRuns, seed ${seed} trial ${trial}`);
       assert.deepEqual(plainChains(chainRuns(got, lim)), plainChains(chainRunsRef(want, lim)), `chainRuns, seed ${seed} trial ${trial}`);
@@ -146,7 +151,7 @@ test('findRuns and chainRuns give what the plain reference implementations give'
   }
 });
 
-test('findRuns says it is complete only when every equal stretch of k tokens in the window lies within a run', () => {
+test('findRuns misses an equal stretch of k tokens in the window only where it says seeds were skipped', () => {
   let complete = 0, incomplete = 0, missing = 0;
   for (let seed = 1; seed <= 60; seed++) {
     const r = rng(seed);
@@ -161,20 +166,27 @@ test('findRuns says it is complete only when every equal stretch of k tokens in 
     // (a low seed cap and a low run limit, now and then, make it incomplete)
     const lim = { ...LIMITS, maxRuns: seed % 4 === 0 ? 40 : LIMITS.maxRuns, maxSeedOccurrences: seed % 2 === 0 ? 2 : LIMITS.maxSeedOccurrences };
     const region = s.subarray(ss, se);
-    const found = { complete: false };
+    const found = { skipped: -1 };
     const runs = findRuns(q, qh, qs, qe, region, shingleHashes(region, lim.k), ss, lim, dLo, dHi, found);
     // every maximal equal stretch of >= k tokens on a diagonal of the window, by brute force
     const missed: string[] = [];
+    let longestMissed = 0;
     for (let d = Math.ceil(dLo); d <= dHi; d++) {
       let len = 0;
       for (let i = qs; i <= qe; i++) {
         const j = i - d;
         if (i < qe && j >= ss && j < se && q[i] === s[j]) { len++; continue; }
-        if (len >= lim.k && !runs.some((x) => x.q - x.s === d && x.q <= i - len && x.q + x.len >= i)) missed.push(`${i - len}:${len}@${d}`);
+        if (len >= lim.k && !runs.some((x) => x.q - x.s === d && x.q <= i - len && x.q + x.len >= i)) {
+          missed.push(`${i - len}:${len}@${d}`);
+          longestMissed = Math.max(longestMissed, len);
+        }
         len = 0;
       }
     }
-    if (found.complete) {
+    assert.ok(found.skipped >= 0, `seed ${seed}: skipped is set`);
+    // a stretch missed had each of its len - k + 1 seeds skipped: the streak said covers it
+    assert.ok(longestMissed - lim.k + 1 <= found.skipped, `seed ${seed}: missed ${longestMissed} tokens, said ${found.skipped} seeds skipped in a row`);
+    if (found.skipped === 0) {
       complete++;
       assert.deepEqual(missed, [], `seed ${seed}: said complete`);
     } else {
