@@ -89,8 +89,9 @@ export class Matcher {
     const fileCache = new Map<number, FileRecord>();
     // the query's tokens with their raw hashes (verbatim checks, realignment of repetitive code)
     const qExact = exactCodes(codes, doc.tokens.raw, params.k);
+    // where the query's shingles, and its raw-token shingles (made when a cluster is first realigned on them),
+    // are frequent enough in the whole query that a window may hold more than a seed's cap (findRuns)
     const frequent = frequentShingles(shingles, this.limits.maxSeedOccurrences);
-    // (and of its raw tokens, made when a cluster is first realigned on them)
     let exactFrequent: Uint8Array | null | undefined;
     const query: AlignQuery = { codes, shingles, frequent, limits: this.limits, minUsefulRun: this.minUsefulRun };
     // the query's functions (made when a chain first needs them: most queries have none)
