@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       const best = chains[0];
       const runs = best ? best.runs.map((r) => r.len).join(',') : '-';
       console.log(`${c.id} ${c.tokens} tokens, ${c.source.repo}/${c.source.path}:${c.source.startLine}`);
-      console.log(`  host: ${hostMatches.length} matches elsewhere; ${JSON.stringify(hostDiag.rejected)} clusters ${hostDiag.clusters}`);
+      console.log(`  host: ${hostMatches.length} matches elsewhere; ${JSON.stringify(hostDiag.rejected)} hit groups ${hostDiag.groups}`);
       for (const e of events) console.log(`    ${e}`);
       console.log(`  alone: ${aloneMatches.map((m) => `${m.source.path}:${m.source.startLine} ${m.kind} ${m.similarity}`).join('; ') || 'none'}; ${JSON.stringify(aloneDiag.rejected)} candidates ${aloneDiag.candidateUnits}`);
       // the matcher's rules on each direct chain (the source function stands in for its file)

@@ -137,11 +137,11 @@ export interface Cluster { fileId: number; ss: number; se: number; qs: number; q
 
 /**
  * Groups (query unit, source unit) hits by file, by diagonal (source position minus query position) and by
- * proximity; returns how many clusters there are and the `limit` most-hit ones, most-hit first (ties in
- * order of file, diagonal, then first hit). Keeping diagonals apart matters for repetitive code, where the
+ * proximity; returns how many groups of one file and nearby diagonals there are and the `limit` most-hit
+ * clusters, most-hit first (ties in order of file, diagonal, then first hit). Keeping diagonals apart matters for repetitive code, where the
  * same query unit hits many places of one file.
  */
-export function clusterHits(records: UnitColumns, hits: HitTable, units: readonly Unit[], limit: number): { count: number; top: Cluster[] } {
+export function clusterHits(records: UnitColumns, hits: HitTable, units: readonly Unit[], limit: number): { groups: number; top: Cluster[] } {
   const m = records.ids.length;
   const { ids: recId, fileId: recFile, start: recStart, end: recEnd } = records;
   // the hit slot of each record, and its file's local number (files in order of first appearance)
@@ -188,16 +188,39 @@ export function clusterHits(records: UnitColumns, hits: HitTable, units: readonl
   for (let x = 0; x < n; x++) order[x] = x;
   for (let x = 0; x < d; x++) sortRange(order, start[x]!, start[x + 1]!, off);
 
-  // clusters as columns, in order of creation
-  const cFile = column(9, n), cSs = column(10, n), cSe = column(11, n), cQs = column(12, n), cQe = column(13, n);
-  const cN = column(14, n), cOff = columnI32(15, n);
+  // groups: runs order[gFrom[g], gFrom[g + 1]) of one file and nearby diagonals, in order
+  const gFrom = column(9, n + 1);
+  let groups = 0;
+  for (let x = 0, first = 0; x < n; x++) {
+    const e = order[x]!;
+    if (x === 0 || file[e] !== file[first] || off[e]! - off[first]! > OFFSET_BUCKET) { gFrom[groups++] = x; first = e; }
+  }
+  gFrom[groups] = n;
+  // A cluster has at most as many hits as its group: groups are split into clusters largest first (ties in
+  // order), and once `limit` clusters have more hits than the next group holds, no later group can place one
+  // among them. Most groups are a few chance hits (2-3 on average in large indexes) and are never split.
+  let maxSize = 0;
+  for (let g = 0; g < groups; g++) maxSize = Math.max(maxSize, gFrom[g + 1]! - gFrom[g]!);
+  const bySize = new Uint32Array(maxSize + 2); // then: where each size's groups start in gOrder, largest first
+  for (let g = 0; g < groups; g++) bySize[gFrom[g + 1]! - gFrom[g]!]!++;
+  for (let v = maxSize, at = 0; v >= 0; v--) { const c = bySize[v]!; bySize[v] = at; at += c; }
+  const gOrder = column(10, groups);
+  for (let g = 0; g < groups; g++) gOrder[bySize[gFrom[g + 1]! - gFrom[g]!]!++] = g;
+
+  // clusters as columns, in order of forming, each with its group; hist[v]: clusters of v hits
+  const cFile = column(11, n), cSs = column(12, n), cSe = column(13, n), cQs = column(14, n), cQe = column(15, n);
+  const cN = column(16, n), cOff = columnI32(17, n), cGroup = column(18, n);
+  const hist = new Uint32Array(maxSize + 2);
   let count = 0;
-  // a group is a run order[gStart, x) of one file and nearby diagonals; sorted in place by source start
-  let gStart = 0;
-  const flush = (end: number) => {
-    sortRange(order, gStart, end, ss);
+  // above: clusters of more than `level` hits (final once groups of `level` hits or fewer are split)
+  let level = maxSize + 1, above = 0;
+  for (let i = 0; i < groups; i++) {
+    const g = gOrder[i]!, from = gFrom[g]!, to = gFrom[g + 1]!;
+    for (; level > to - from; level--) above += hist[level]!;
+    if (above >= limit) break;
+    sortRange(order, from, to, ss);
     let cur = -1;
-    for (let x = gStart; x < end; x++) {
+    for (let x = from; x < to; x++) {
       const e = order[x]!;
       if (cur >= 0 && ss[e]! <= cSe[cur]! + CLUSTER_GAP) {
         if (se[e]! > cSe[cur]!) cSe[cur] = se[e]!;
@@ -205,35 +228,25 @@ export function clusterHits(records: UnitColumns, hits: HitTable, units: readonl
         if (qe[e]! > cQe[cur]!) cQe[cur] = qe[e]!;
         cN[cur]!++;
       } else {
+        if (cur >= 0) hist[cN[cur]!]!++;
         cur = count++;
         cFile[cur] = file[e]!; cSs[cur] = ss[e]!; cSe[cur] = se[e]!; cQs[cur] = qs[e]!; cQe[cur] = qe[e]!; cN[cur] = 1; cOff[cur] = off[e]!;
+        cGroup[cur] = g;
       }
     }
-    gStart = end;
-  };
-  for (let x = 0; x < n; x++) {
-    const e = order[x]!, first = order[gStart]!;
-    if (x > gStart && (file[e] !== file[first] || off[e]! - off[first]! > OFFSET_BUCKET)) flush(x);
+    if (cur >= 0) hist[cN[cur]!]!++;
   }
-  if (n > gStart) flush(n);
 
-  // the `limit` first of a stable sort by n descending: every cluster above a threshold count, then those at it
-  let maxN = 0;
-  for (let c = 0; c < count; c++) if (cN[c]! > maxN) maxN = cN[c]!;
-  const atLeast = new Uint32Array(maxN + 2);
-  for (let c = 0; c < count; c++) atLeast[cN[c]!]!++;
-  for (let v = maxN - 1; v >= 0; v--) atLeast[v]! += atLeast[v + 1]!;
-  let t = maxN;
-  while (t > 0 && atLeast[t]! < limit) t--;
-  let room = Math.min(limit, count) - atLeast[t + 1]!;
+  // the `limit` first of a stable sort by n descending, ties in order of group, then of forming: t is the
+  // count of the limit-th (1 when there are fewer), and every cluster of t hits or more has been formed
+  let t = maxSize + 1, atLeast = 0;
+  while (t > 1 && atLeast < limit) atLeast += hist[--t]!;
   const picked: number[] = [];
-  for (let c = 0; c < count; c++) {
-    if (cN[c]! > t) picked.push(c);
-    else if (cN[c] === t && room > 0) { picked.push(c); room--; }
-  }
-  picked.sort((a, b) => cN[b]! - cN[a]! || a - b);
+  for (let c = 0; c < count; c++) if (cN[c]! >= t) picked.push(c);
+  picked.sort((a, b) => cN[b]! - cN[a]! || cGroup[a]! - cGroup[b]! || a - b);
+  picked.length = Math.min(picked.length, limit);
   const top = picked.map((c): Cluster => ({ fileId: cFile[c]!, ss: cSs[c]!, se: cSe[c]!, qs: cQs[c]!, qe: cQe[c]!, n: cN[c]!, off: cOff[c]! }));
-  return { count, top };
+  return { groups, top };
 }
 
 /**

@@ -27,7 +27,8 @@ const MAX_PAIRS_PER_UNIT = 6;
 export interface MatchDiagnostics {
   queryUnits: number;
   candidateUnits: number;
-  clusters: number;
+  /** groups of hits of one file and nearby diagonals, which clusters are formed from (clusterHits) */
+  groups: number;
   skippedKeys: number;
   rejected: Record<string, number>;
 }
@@ -54,7 +55,7 @@ interface Scored {
 }
 
 export class Matcher {
-  lastDiagnostics: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
+  lastDiagnostics: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, groups: 0, skippedKeys: 0, rejected: {} };
   /** Debugging (bench/quality/misses.ts): told of each chain judged ('chain'), the evidence of each scored one ('evidence') and each scored one rejected ('rejected') */
   trace?: (event: string, detail: Record<string, unknown>) => void;
   private readonly limits: AlignLimits;
@@ -77,7 +78,7 @@ export class Matcher {
   async match(doc: Tokenized, signal?: AbortSignal, { prefetch = true }: { prefetch?: boolean } = {}): Promise<Match[]> {
     const params = this.reader.params;
     const { codes } = doc.tokens;
-    const diag: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, clusters: 0, skippedKeys: 0, rejected: {} };
+    const diag: MatchDiagnostics = { queryUnits: 0, candidateUnits: 0, groups: 0, skippedKeys: 0, rejected: {} };
     this.lastDiagnostics = diag;
     if (codes.length < Math.min(this.opts.minTokens, params.minUnitTokens)) return [];
     const shingles = shingleHashes(codes, params.k);
@@ -280,8 +281,8 @@ export class Matcher {
       ? await this.reader.unitColumns(candidates, keep)
       : unitColumnsOf(await this.reader.units(Array.from(candidates)), keep);
     if (dropped) diag.rejected['other-language'] = dropped;
-    const { count, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
-    diag.clusters = count;
+    const { groups, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
+    diag.groups = groups;
 
     return { records, clusters };
   }
