@@ -8,7 +8,7 @@ import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, ubiquityThreshold, type MatchTuning } from './options';
 import { Scratch } from './scratch';
-import { alignWindow, chainsOf, trimPunctuation, type AlignQuery } from './verify';
+import { alignWindow, chainsOf, hasRawStretch, trimPunctuation, type AlignQuery, type Aligned } from './verify';
 import type { Tokenized } from './tokenize';
 import { languageFamily, type LanguageId, type Match, type MatchKind, type MatchOptions, type SourceRef } from './types';
 import { CODE_IDENTIFIER, CODE_NUMBER, CODE_STRING } from './vocabulary';
@@ -101,7 +101,7 @@ export class Matcher {
     // Alignments by source content and region. A store gives files of the same bytes one decoded stream
     // (reader.ts), and the same code then forms the same clusters: a file vendored into many repositories,
     // or present in several indexed versions of a project, is aligned once per query and judged per file.
-    const aligned = new Map<Uint32Array, Map<string, { chains: Chain[]; exact?: Chain[]; noExactRun?: boolean }>>();
+    const aligned = new Map<Uint32Array, Map<string, Aligned & { exact?: Chain[]; noExactRun: boolean }>>();
     // the regions aligned below, in order: a store may decode them ahead on another thread
     const ahead = prefetch ? this.reader.prefetch?.bind(this.reader) : undefined;
     ahead?.(clusters.filter((c) => c.n >= this.tuning.minClusterPairs).map((c) => ({ fileId: c.fileId, start: Math.max(0, c.ss - MARGIN), end: c.se + MARGIN })));
@@ -143,6 +143,8 @@ export class Matcher {
         // normalized tokens: the alignment can pair a statement with its neighbour. Raw tokens are not
         // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
         if (a.noExactRun) continue;
+        // (a stretch of equal raw tokens lies within a normalized run on its diagonal: none that long, no use)
+        if (!a.exact && a.longRuns && !hasRawStretch(a.longRuns, doc.tokens.raw, file.raw, this.minUsefulRun)) { a.noExactRun = true; continue; }
         if (!a.exact) {
           const exact = exactCodes(region, file.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
           if (exactFrequent === undefined) exactFrequent = frequentShingles(qExact.sh, this.limits.maxSeedOccurrences);

@@ -26,10 +26,16 @@ export interface AlignWindow {
   readonly dHi: number;
 }
 
-/** A cluster's chains of normalized runs, and whether a realignment on raw tokens is known to find nothing of use. */
+/** A cluster's chains of normalized runs, and what is known of a realignment on raw tokens. */
 export interface Aligned {
   readonly chains: Chain[];
+  /** a realignment on raw tokens would find nothing of use */
   readonly noExactRun: boolean;
+  /**
+   * when every run of useful length a realignment on raw tokens could find lies within one of these (the
+   * normalized runs of useful length, no streak of skipped seeds being that long): those runs
+   */
+  readonly longRuns?: Run[];
 }
 
 /**
@@ -43,7 +49,25 @@ export function alignWindow(q: AlignQuery, region: Uint32Array, w: AlignWindow, 
   // normalized run found unless all its seeds were skipped: when no run is long enough to be of use and no
   // streak of skipped seeds is that long either, no run of raw tokens is of use (most clusters of a query).
   const useful = hasUsefulRun(runs, q.minUsefulRun);
-  return { chains: useful ? chainsOf(runs, q) : [], noExactRun: !useful && found.skipped <= q.minUsefulRun - q.limits.k };
+  const seen = found.skipped <= q.minUsefulRun - q.limits.k;
+  if (!useful) return { chains: [], noExactRun: seen };
+  return { chains: chainsOf(runs, q), noExactRun: false, longRuns: seen ? runs.filter((r) => r.len >= q.minUsefulRun) : undefined };
+}
+
+/**
+ * Whether one of the runs holds `min` consecutive tokens equal in raw form (qRaw, sRaw: the raw hashes of
+ * the query and of the source, by token index). Where alignWindow gave longRuns and none does, no run of
+ * raw tokens is of use: the realignment on raw tokens can be skipped.
+ */
+export function hasRawStretch(runs: readonly Run[], qRaw: Uint16Array, sRaw: Uint16Array, min: number): boolean {
+  for (const r of runs) {
+    let streak = 0;
+    for (let t = 0; t < r.len; t++) {
+      if (qRaw[r.q + t] !== sRaw[r.s + t]) streak = 0;
+      else if (++streak >= min) return true;
+    }
+  }
+  return false;
 }
 
 /**

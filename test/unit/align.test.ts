@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import { chainRuns, findRuns, frequentShingles, type AlignLimits, type Chain, type Run } from '../../src/core/align';
 import { clusterHits, HitTable, type Cluster } from '../../src/core/cluster';
 import { unitColumnsOf } from '../../src/core/match';
+import { mix } from '../../src/core/hash';
+import { alignWindow, hasRawStretch } from '../../src/core/verify';
 import { shingleHashes } from '../../src/core/minhash';
 import type { Unit } from '../../src/core/types';
 import type { UnitRecord } from '../../src/index/store';
@@ -196,6 +198,84 @@ test('findRuns misses an equal stretch of k tokens in the window only where it s
   }
   // both cases occur, and an incomplete search does miss stretches (the brute force sees them)
   assert.ok(complete >= 10 && incomplete >= 10 && missing >= 5, `${complete} complete, ${incomplete} incomplete, ${missing} missing some`);
+});
+
+test('a realignment on raw tokens finds a run of useful length only where alignWindow\'s long runs hold an equal raw stretch', () => {
+  let proven = 0, found = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const r = rng(500 + seed);
+    // token values: the raw form; normalized codes fold them into a few classes (repetitive, seeds over the
+    // cap), 32-bit like the vocabulary's (the matcher's raw-token codes mix the two: small codes would collide)
+    const classes = seed % 3 === 0 ? 3 : seed % 3 === 1 ? 6 : 20;
+    const sv = stream(r, 300 + Math.floor(r() * 1500), 60);
+    let qv = stream(r, 300 + Math.floor(r() * 1500), 60, sv);
+    // (every other seed: most tokens renamed within their class, so normalized runs are long, raw ones short)
+    if (seed % 4 < 2) qv = qv.map((x) => (r() < 0.85 ? (x + classes) % 60 : x));
+    const codesOf = (v: Uint32Array) => v.map((x) => mix(0x811c9dc5, x % classes));
+    const q = codesOf(qv), s = codesOf(sv), qRaw = Uint16Array.from(qv), sRaw = Uint16Array.from(sv);
+    const exact = (c: Uint32Array, raw: Uint16Array) => c.map((x, i) => mix(x, raw[i]! + 1));
+    const qx = exact(q, qRaw), sx = exact(s, sRaw);
+    const lim = { ...LIMITS, maxSeedOccurrences: seed % 2 ? 8 : LIMITS.maxSeedOccurrences };
+    const qh = shingleHashes(q, lim.k);
+    const query = { codes: q, shingles: qh, frequent: frequentShingles(qh, lim.maxSeedOccurrences), limits: lim, minUsefulRun: 20 };
+    for (let trial = 0; trial < 5; trial++) {
+      const qs = Math.floor(r() * q.length / 2), qe = Math.min(q.length, qs + 50 + Math.floor(r() * 800));
+      const ss = Math.floor(r() * s.length / 2), se = Math.min(s.length, ss + 50 + Math.floor(r() * 800));
+      const off = Math.floor((r() - 0.5) * 600), drift = 64 + Math.floor(r() * 400) / 2;
+      const w = { qs, qe, ss, se, dLo: -off - drift, dHi: -off + drift };
+      const a = alignWindow(query, s.subarray(ss, se), w);
+      const region = sx.subarray(ss, se);
+      const rawRuns = findRuns(qx, shingleHashes(qx, lim.k), qs, qe, region, shingleHashes(region, lim.k), ss, lim, w.dLo, w.dHi);
+      const useful = rawRuns.filter((x) => x.len >= query.minUsefulRun);
+      if (useful.length) found++;
+      if (a.noExactRun) assert.deepEqual(useful, [], `seed ${seed} trial ${trial}: said no raw run is of use`);
+      if (!a.longRuns) continue;
+      const stretch = hasRawStretch(a.longRuns, qRaw, sRaw, query.minUsefulRun);
+      if (!stretch) proven++;
+      assert.ok(stretch || !useful.length, `seed ${seed} trial ${trial}: a raw run of ${useful[0]?.len} tokens outside the long runs`);
+    }
+  }
+  // both outcomes occur: realignments proven useless, and raw runs of use found
+  assert.ok(proven >= 10 && found >= 10, `${proven} proven useless, ${found} with a raw run of use`);
+});
+
+test('a table whose every normalized seed is over the cap: no long runs are claimed, and its raw run is found', () => {
+  const r = rng(77);
+  const k = LIMITS.k, lim = { ...LIMITS, maxSeedOccurrences: 8 };
+  // tokens as [class, raw hash]
+  type Tok = [number, number];
+  // a table of 30 numbers (class 0) between commas (class 1), equal in raw form on both sides
+  const table: Tok[] = [];
+  for (let i = 0; i < 30; i++) table.push([0, 100 + Math.floor(r() * 1000)], [1, 7]);
+  // a renamed stretch: equal classes, other raw hashes (a normalized run of use that holds no raw one)
+  const shape = Array.from({ length: 50 }, () => 10 + Math.floor(r() * 20));
+  const noise = (n: number): Tok[] => Array.from({ length: n }, () => [50 + Math.floor(r() * 50), 5000 + Math.floor(r() * 1000)]);
+  const sv: Tok[] = [...noise(30), ...shape.map((c): Tok => [c, 2000 + c]), ...noise(20), ...table, ...noise(30)];
+  // (the query's copy: other tokens right before and after the table, so no seed outside it reaches into it)
+  const qv: Tok[] = [...noise(30), ...shape.map((c): Tok => [c, 3000 + c]), ...noise(19), [200, 1], ...table, [201, 2], ...noise(30)];
+  const codes = (t: Tok[]) => Uint32Array.from(t, ([c]) => mix(0x811c9dc5, c));
+  const raws = (t: Tok[]) => Uint16Array.from(t, ([, v]) => v);
+  const q = codes(qv), s = codes(sv), qRaw = raws(qv), sRaw = raws(sv);
+  const qh = shingleHashes(q, k);
+  const query = { codes: q, shingles: qh, frequent: frequentShingles(qh, lim.maxSeedOccurrences), limits: lim, minUsefulRun: 20 };
+  const w = { qs: 0, qe: q.length, ss: 0, se: s.length, dLo: -100, dHi: 100 };
+  const a = alignWindow(query, s, w);
+  assert.ok(a.chains.length > 0, 'the renamed stretch is a normalized run of use');
+  const exact = (c: Uint32Array, raw: Uint16Array) => c.map((x, i) => mix(x, raw[i]! + 1));
+  const qx = exact(q, qRaw), sx = exact(s, sRaw);
+  const rawRuns = findRuns(qx, shingleHashes(qx, k), 0, q.length, sx, shingleHashes(sx, k), 0, lim, w.dLo, w.dHi);
+  assert.ok(rawRuns.some((x) => x.len >= table.length), 'the realignment finds the table');
+  assert.equal(a.noExactRun, false);
+  assert.ok(!a.longRuns || hasRawStretch(a.longRuns, qRaw, sRaw, query.minUsefulRun), 'long runs claimed without the table');
+});
+
+test('hasRawStretch: a stretch of exactly min equal raw tokens counts, one shorter does not', () => {
+  const qRaw = Uint16Array.from({ length: 40 }, (_, i) => i);
+  const sRaw = Uint16Array.from({ length: 40 }, (_, i) => (i === 5 || i === 26 ? 999 : i)); // equal at 6..25: 20 tokens
+  const runs = [{ q: 0, s: 0, len: 40 }];
+  assert.equal(hasRawStretch(runs, qRaw, sRaw, 20), true);
+  assert.equal(hasRawStretch(runs, qRaw, sRaw, 21), false);
+  assert.equal(hasRawStretch([{ q: 0, s: 0, len: 25 }], qRaw, sRaw, 20), false); // (the run ends before the stretch does)
 });
 
 test('chainRuns gives what the plain reference gives on arbitrary runs (short, far apart, crowded)', () => {
