@@ -138,8 +138,8 @@ export interface Cluster { fileId: number; ss: number; se: number; qs: number; q
 /**
  * Groups (query unit, source unit) hits by file, by diagonal (source position minus query position) and by
  * proximity; returns how many groups of one file and nearby diagonals there are and the `limit` most-hit
- * clusters, most-hit first (ties in order of file, diagonal, then first hit). Keeping diagonals apart matters for repetitive code, where the
- * same query unit hits many places of one file.
+ * clusters, most-hit first (ties in order of file, diagonal, then first hit). Keeping diagonals apart
+ * matters for repetitive code, where the same query unit hits many places of one file.
  */
 export function clusterHits(records: UnitColumns, hits: HitTable, units: readonly Unit[], limit: number): { groups: number; top: Cluster[] } {
   const m = records.ids.length;
