@@ -49,6 +49,7 @@ export function alignWindow(q: AlignQuery, region: Uint32Array, w: AlignWindow, 
   // normalized run found unless all its seeds were skipped: when no run is long enough to be of use and no
   // streak of skipped seeds is that long either, no run of raw tokens is of use (most clusters of a query).
   const useful = hasUsefulRun(runs, q.minUsefulRun);
+  // (seen: every stretch of equal tokens of useful length lies within a run found)
   const seen = found.skipped <= q.minUsefulRun - q.limits.k;
   if (!useful) return { chains: [], noExactRun: seen };
   return { chains: chainsOf(runs, q), noExactRun: false, longRuns: seen ? runs.filter((r) => r.len >= q.minUsefulRun) : undefined };
