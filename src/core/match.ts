@@ -101,7 +101,7 @@ export class Matcher {
     // Alignments by source content and region. A store gives files of the same bytes one decoded stream
     // (reader.ts), and the same code then forms the same clusters: a file vendored into many repositories,
     // or present in several indexed versions of a project, is aligned once per query and judged per file.
-    const aligned = new Map<Uint32Array, Map<string, Aligned & { exact?: Chain[]; noExactRun: boolean }>>();
+    const aligned = new Map<Uint32Array, Map<string, Aligned & { exact?: Chain[] }>>();
     // the regions aligned below, in order: a store may decode them ahead on another thread
     const ahead = prefetch ? this.reader.prefetch?.bind(this.reader) : undefined;
     ahead?.(clusters.filter((c) => c.n >= this.tuning.minClusterPairs).map((c) => ({ fileId: c.fileId, start: Math.max(0, c.ss - MARGIN), end: c.se + MARGIN })));
@@ -144,7 +144,7 @@ export class Matcher {
         // ambiguous, so a verbatim copy of such code is aligned again on its raw tokens.
         if (a.noExactRun) continue;
         // (a stretch of equal raw tokens lies within a normalized run on its diagonal: none that long, no use)
-        if (!a.exact && a.longRuns && !hasRawStretch(a.longRuns, doc.tokens.raw, file.raw, this.minUsefulRun)) { a.noExactRun = true; continue; }
+        if (a.longRuns && !a.exact && !hasRawStretch(a.longRuns, doc.tokens.raw, file.raw, this.minUsefulRun)) a.exact = [];
         if (!a.exact) {
           const exact = exactCodes(region, file.raw.subarray(ss, se), params.k, scratch(1, region.length), scratch(2, region.length));
           if (exactFrequent === undefined) exactFrequent = frequentShingles(qExact.sh, this.limits.maxSeedOccurrences);
@@ -389,7 +389,7 @@ export class Matcher {
  * Token codes that also carry the raw text's hash (equal only for equal raw tokens), and their shingles;
  * written into `into` and `intoSh` when given (see shingleHashes).
  */
-function exactCodes(codes: Uint32Array, raw: Uint16Array, k: number, into?: Uint32Array, intoSh?: Uint32Array): { codes: Uint32Array; sh: Uint32Array } {
+export function exactCodes(codes: Uint32Array, raw: Uint16Array, k: number, into?: Uint32Array, intoSh?: Uint32Array): { codes: Uint32Array; sh: Uint32Array } {
   const out = into ? into.subarray(0, codes.length) : new Uint32Array(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = mix(codes[i]!, raw[i]! + 1);
   return { codes: out, sh: shingleHashes(out, k, intoSh) };

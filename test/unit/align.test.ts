@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chainRuns, findRuns, frequentShingles, type AlignLimits, type Chain, type Run } from '../../src/core/align';
 import { clusterHits, HitTable, type Cluster } from '../../src/core/cluster';
-import { unitColumnsOf } from '../../src/core/match';
+import { exactCodes, unitColumnsOf } from '../../src/core/match';
 import { mix } from '../../src/core/hash';
 import { alignWindow, hasRawStretch } from '../../src/core/verify';
 import { shingleHashes } from '../../src/core/minhash';
@@ -213,8 +213,7 @@ test('a realignment on raw tokens finds a run of useful length only where alignW
     if (seed % 4 < 2) qv = qv.map((x) => (r() < 0.85 ? (x + classes) % 60 : x));
     const codesOf = (v: Uint32Array) => v.map((x) => mix(0x811c9dc5, x % classes));
     const q = codesOf(qv), s = codesOf(sv), qRaw = Uint16Array.from(qv), sRaw = Uint16Array.from(sv);
-    const exact = (c: Uint32Array, raw: Uint16Array) => c.map((x, i) => mix(x, raw[i]! + 1));
-    const qx = exact(q, qRaw), sx = exact(s, sRaw);
+    const qx = exactCodes(q, qRaw, LIMITS.k);
     const lim = { ...LIMITS, maxSeedOccurrences: seed % 2 ? 8 : LIMITS.maxSeedOccurrences };
     const qh = shingleHashes(q, lim.k);
     const query = { codes: q, shingles: qh, frequent: frequentShingles(qh, lim.maxSeedOccurrences), limits: lim, minUsefulRun: 20 };
@@ -224,8 +223,9 @@ test('a realignment on raw tokens finds a run of useful length only where alignW
       const off = Math.floor((r() - 0.5) * 600), drift = 64 + Math.floor(r() * 400) / 2;
       const w = { qs, qe, ss, se, dLo: -off - drift, dHi: -off + drift };
       const a = alignWindow(query, s.subarray(ss, se), w);
-      const region = sx.subarray(ss, se);
-      const rawRuns = findRuns(qx, shingleHashes(qx, lim.k), qs, qe, region, shingleHashes(region, lim.k), ss, lim, w.dLo, w.dHi);
+      // (as the matcher realigns: the region's raw-token codes, hashed afresh)
+      const region = exactCodes(s.subarray(ss, se), sRaw.subarray(ss, se), lim.k);
+      const rawRuns = findRuns(qx.codes, qx.sh, qs, qe, region.codes, region.sh, ss, lim, w.dLo, w.dHi);
       const useful = rawRuns.filter((x) => x.len >= query.minUsefulRun);
       if (useful.length) found++;
       if (a.noExactRun) assert.deepEqual(useful, [], `seed ${seed} trial ${trial}: said no raw run is of use`);
@@ -261,9 +261,8 @@ test('a table whose every normalized seed is over the cap: no long runs are clai
   const w = { qs: 0, qe: q.length, ss: 0, se: s.length, dLo: -100, dHi: 100 };
   const a = alignWindow(query, s, w);
   assert.ok(a.chains.length > 0, 'the renamed stretch is a normalized run of use');
-  const exact = (c: Uint32Array, raw: Uint16Array) => c.map((x, i) => mix(x, raw[i]! + 1));
-  const qx = exact(q, qRaw), sx = exact(s, sRaw);
-  const rawRuns = findRuns(qx, shingleHashes(qx, k), 0, q.length, sx, shingleHashes(sx, k), 0, lim, w.dLo, w.dHi);
+  const qx = exactCodes(q, qRaw, k), sx = exactCodes(s, sRaw, k);
+  const rawRuns = findRuns(qx.codes, qx.sh, 0, q.length, sx.codes, sx.sh, 0, lim, w.dLo, w.dHi);
   assert.ok(rawRuns.some((x) => x.len >= table.length), 'the realignment finds the table');
   assert.equal(a.noExactRun, false);
   assert.ok(!a.longRuns || hasRawStretch(a.longRuns, qRaw, sRaw, query.minUsefulRun), 'long runs claimed without the table');
