@@ -8,6 +8,7 @@ import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
 import { DEFAULT_TUNING, MAX_UNIT_TOKENS, ubiquityThreshold, type MatchTuning } from './options';
 import { Scratch } from './scratch';
+import { U32Table } from './table';
 import { alignWindow, chainsOf, hasRawStretch, trimPunctuation, type AlignQuery, type Aligned } from './verify';
 import type { Tokenized } from './tokenize';
 import { languageFamily, type LanguageId, type Match, type MatchKind, type MatchOptions, type SourceRef } from './types';
@@ -51,7 +52,8 @@ interface Scored {
   similarity: number;
   kind: MatchKind;
   consistency: number;
-  qShingles: number[];
+  /** the distinct shingles of the query over the matched runs */
+  qShingles: Uint32Array;
 }
 
 export class Matcher {
@@ -162,12 +164,10 @@ export class Matcher {
     if (!scored.length) return [];
 
     // rarity: discount shingles that are ubiquitous across the indexed repositories
-    const all = new Set<number>();
+    const all = new U32Table(1024);
     for (const s of scored) for (const h of s.qShingles) all.add(h);
-    const distinct = Uint32Array.from(all);
-    const df = await this.reader.documentFrequency(distinct);
-    const dfOf = new Map<number, number>();
-    distinct.forEach((h, i) => dfOf.set(h, df[i]!));
+    const df = await this.reader.documentFrequency(all.values.subarray(0, all.size));
+    const dfOf = (h: number) => df[all.indexOf(h)]!;
     const ubiquitous = ubiquityThreshold(this.tuning, this.reader.repoCount);
 
     const accepted: { m: Match; score: number }[] = [];
@@ -180,7 +180,7 @@ export class Matcher {
     };
     for (const s of scored) {
       let rare = 0;
-      for (const h of s.qShingles) if ((dfOf.get(h) ?? 0) < ubiquitous) rare++;
+      for (const h of s.qShingles) if (dfOf(h) < ubiquitous) rare++;
       const rarity = s.qShingles.length ? rare / s.qShingles.length : 0;
       // repetitive code (tables, lists of constants) resembles other tables by chance, unless the identifiers
       // of a renamed table keep mapping consistently through its repetitions (equal raw tokens prove nothing
@@ -212,7 +212,7 @@ export class Matcher {
       const evidence = Math.max(rare, s.exactValues, s.keptStrings);
       this.trace?.('evidence', { repo: s.file.repo, path: s.file.path, q: [s.chain.qStart, s.chain.qEnd], s: [s.chain.sStart, s.chain.sEnd], kind: s.kind,
         matched: s.chain.matched, similarity: s.similarity, runs: s.chain.runs.map((r) => r.len), exactValues: s.exactValues, keptStrings: s.keptStrings,
-        df: s.qShingles.map((h) => dfOf.get(h) ?? 0), ubiquitous });
+        df: Array.from(s.qShingles, dfOf), ubiquitous });
       if (evidence < share * this.opts.minTokens) {
         // A modified chain needs more evidence than an exact run, yet its longest run alone may be a copy
         // by the rules of exact runs: chaining it with a few more runs (an edited statement, or short runs
@@ -309,10 +309,8 @@ export class Matcher {
     // kind and identifier consistency (a renamed copy maps identifiers one-to-one)
     let rawEqual = true, idPairs = 0;
     // identifier pair counts, keyed query raw * 65536 + source raw
-    const pairs = new Map<number, number>();
-    const qShingles = new Set<number>();
-    const exactShingles = new Set<number>();
-    const values = new Set<number>(), vocabulary = new Set<number>(), kept = new Set<number>();
+    const pairs = judging.pairs.clear(), qShingles = judging.qShingles.clear(), exactShingles = judging.exactShingles.clear();
+    const values = judging.values.clear(), vocabulary = judging.vocabulary.clear(), kept = judging.kept.clear();
     const k = this.reader.params.k;
     const sraw = file.raw;
     for (const r of chain.runs) {
@@ -322,17 +320,17 @@ export class Matcher {
         if (qr !== sr) rawEqual = false;
         const code = q.codes[qi]!;
         vocabulary.add(code);
-        if (code === CODE_IDENTIFIER || code === CODE_STRING || code === CODE_NUMBER) values.add(code * 65536 + qr);
+        // (keyed by the class, 0..2, and the raw hash)
+        if (code === CODE_IDENTIFIER || code === CODE_STRING || code === CODE_NUMBER) values.add((code === CODE_IDENTIFIER ? 0 : code === CODE_STRING ? 1 : 2) * 65536 + qr);
         if (code === CODE_STRING && qr === sr && q.ends[qi]! - q.starts[qi]! >= KEPT_STRING_LENGTH) kept.add(qr);
         if (code === CODE_IDENTIFIER) {
           idPairs++;
-          const key = qr * 65536 + sr;
-          pairs.set(key, (pairs.get(key) ?? 0) + 1);
+          pairs.add(qr * 65536 + sr);
         }
         if (t + k <= r.len) { qShingles.add(qh[qi]!); exactShingles.add(exactSh[qi]!); }
       }
     }
-    const majority = majorityCounts(pairs);
+    const majority = majorityCounts(pairs, judging);
     const { consistency, confirmed } = renamingConsistency(majority, idPairs);
     const single = chain.runs.length === 1 && qLen === sLen && chain.matched === qLen;
     const kind: MatchKind = single ? (rawEqual ? 'verbatim' : 'renamed') : 'modified';
@@ -351,7 +349,7 @@ export class Matcher {
       for (const r of chain.runs) { if (r.len > longest) longest = r.len; if (r.len >= 2 * k) inLong += r.len; }
       if (longest < this.tuning.minLongestRun || inLong < this.tuning.minLongRunShare * chain.matched) { reject(diag, 'fragmented'); return undefined; }
     }
-    return { chain, file, similarity, kind, consistency, qShingles: [...qShingles], distinct: (rawEqual ? exactShingles : qShingles).size,
+    return { chain, file, similarity, kind, consistency, qShingles: qShingles.values.slice(0, qShingles.size), distinct: (rawEqual ? exactShingles : qShingles).size,
       exactValues: rawEqual ? values.size : 0, keptStrings: rawEqual ? 0 : kept.size, rawEqual, confirmed, vocabulary: vocabulary.size };
   }
 
@@ -420,31 +418,45 @@ const scratch = (slot: number, n: number) => regionScratch.get(slot, n);
 export function renamingConsistency({ bestQ, bestS }: Majority, total: number): { consistency: number; confirmed: number } {
   if (!total) return { consistency: 1, confirmed: 0 };
   let q = 0, s = 0, confirmed = 0;
-  for (const n of bestQ.values()) { q += n; confirmed += n - 1; }
-  for (const n of bestS.values()) s += n;
+  for (let i = 0; i < bestQ.size; i++) { const n = bestQ.counts[i]!; q += n; confirmed += n - 1; }
+  for (let i = 0; i < bestS.size; i++) s += bestS.counts[i]!;
   return { consistency: Math.min(q, s) / total, confirmed };
 }
 
-/** For each query and each source identifier, the count of its most frequent pair. */
-interface Majority { readonly bestQ: Map<number, number>; readonly bestS: Map<number, number> }
+/** For each query and each source identifier (raw hash), the count of its most frequent pair. */
+export interface Majority { readonly bestQ: U32Table; readonly bestS: U32Table }
 
-/** The majority counts of identifier pair counts (keys query raw * 65536 + source raw). */
-export function majorityCounts(pairs: Map<number, number>): Majority {
-  const bestQ = new Map<number, number>(), bestS = new Map<number, number>();
-  for (const [key, n] of pairs) {
-    const qr = Math.floor(key / 65536), sr = key % 65536;
-    if (n > (bestQ.get(qr) ?? 0)) bestQ.set(qr, n);
-    if (n > (bestS.get(sr) ?? 0)) bestS.set(sr, n);
+/**
+ * The majority counts of identifier pair counts (keys query raw * 65536 + source raw), into the tables of
+ * `into` when given (emptied first).
+ */
+export function majorityCounts(pairs: U32Table, into: Majority = { bestQ: new U32Table(), bestS: new U32Table() }): Majority {
+  const { bestQ, bestS } = into;
+  bestQ.clear();
+  bestS.clear();
+  for (let i = 0; i < pairs.size; i++) {
+    const key = pairs.values[i]!, n = pairs.counts[i]!;
+    bestQ.max(key >>> 16, n);
+    bestS.max(key & 0xffff, n);
   }
-  return { bestQ, bestS };
+  return into;
 }
+
+/**
+ * judge()'s tables, emptied and reused from chain to chain (judge is synchronous, and a chain it judges again
+ * is judged after it is done with them)
+ */
+const judging = {
+  pairs: new U32Table(), qShingles: new U32Table(1024), exactShingles: new U32Table(1024), values: new U32Table(),
+  vocabulary: new U32Table(), kept: new U32Table(), bestQ: new U32Table(), bestS: new U32Table(),
+};
 
 /**
  * The longest stretch of a chain without contradicting identifiers: those whose pair is not the majority
  * mapping of either side. `pairs`: the chain's identifier pair counts (see score), with their majority
  * counts. Undefined when nothing contradicts.
  */
-function longestConsistentStretch(chain: Chain, pairs: Map<number, number>, { bestQ, bestS }: Majority,
+function longestConsistentStretch(chain: Chain, pairs: U32Table, { bestQ, bestS }: Majority,
   codes: Uint32Array, qRaw: Uint16Array, sRaw: Uint16Array): Chain | undefined {
   // positions along the chain's matched tokens; [from, to) is the longest stretch between contradictions
   let from = 0, to = 0, prev = -1, pos = 0;
@@ -453,7 +465,7 @@ function longestConsistentStretch(chain: Chain, pairs: Map<number, number>, { be
       const qi = r.q + t, si = r.s + t;
       if (codes[qi] !== CODE_IDENTIFIER) continue;
       const qr = qRaw[qi]!, sr = sRaw[si]!;
-      const n = pairs.get(qr * 65536 + sr)!;
+      const n = pairs.get(qr * 65536 + sr);
       if (n === bestQ.get(qr) && n === bestS.get(sr)) continue;
       if (pos - prev - 1 > to - from) { from = prev + 1; to = pos; }
       prev = pos;

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { majorityCounts, renamingConsistency } from '../../src/core/match';
 import { DEFAULT_TUNING, ubiquityThreshold } from '../../src/core/options';
+import { U32Table } from '../../src/core/table';
 import { languageFamily } from '../../src/core/types';
 
 /** identifier pair counts as the matcher keeps them: query raw * 65536 + source raw */
-function pairs(list: [number, number][]): { map: Map<number, number>; total: number } {
-  const map = new Map<number, number>();
-  for (const [q, s] of list) map.set(q * 65536 + s, (map.get(q * 65536 + s) ?? 0) + 1);
+function pairs(list: [number, number][]): { map: U32Table; total: number } {
+  const map = new U32Table(2);
+  for (const [q, s] of list) map.add(q * 65536 + s);
   return { map, total: list.length };
 }
 
@@ -31,7 +32,7 @@ test('a many-to-one mapping is judged by the weaker side', () => {
 });
 
 test('no identifiers: nothing to contradict', () => {
-  assert.deepEqual(renamingConsistency(majorityCounts(new Map()), 0), { consistency: 1, confirmed: 0 });
+  assert.deepEqual(renamingConsistency(majorityCounts(new U32Table()), 0), { consistency: 1, confirmed: 0 });
 });
 
 test('language families: TypeScript and TSX take JavaScript, C++ takes C, the rest stand alone', () => {
