@@ -4,6 +4,7 @@
 // pairs cost more than the verification of the clusters they produce (41% of a lookup, profiled).
 import type { UnitColumns } from '../index/store';
 import { Scratch } from './scratch';
+import { U32Table } from './table';
 import type { Unit } from './types';
 
 /** Hit units of one file closer than this (tokens) are verified together. */
@@ -63,7 +64,7 @@ export class HitTable {
    */
   addPostings(postings: readonly Uint32Array[], keys: Uint32Array, bands: number): void {
     // the distinct lists (by key), each with the offset of its slots in one buffer
-    const lists = new DistinctIds(postings.length);
+    const lists = new U32Table(postings.length);
     const offset = new Int32Array(postings.length), state = new Uint8Array(postings.length);
     let total = 0;
     for (let i = 0; i < postings.length; i++) {
@@ -77,7 +78,7 @@ export class HitTable {
     for (let i = 0; i < postings.length; i++) {
       const list = postings[i];
       if (!list?.length) continue;
-      const e = lists.add(keys[i]!); // (there already: its number)
+      const e = lists.indexOf(keys[i]!);
       if (state[e] === SATURATED) continue;
       const ui = Math.floor(i / bands), base = offset[e]!, fresh = state[e] === NEW;
       let full = true;
@@ -147,7 +148,8 @@ export function clusterHits(records: UnitColumns, hits: HitTable, units: readonl
   // the hit slot of each record, and its file's local number (files in order of first appearance)
   const slots = columnI32(0, m);
   const fileOf = column(1, m);
-  const files = new DistinctIds(m);
+  // (counting each file's entries)
+  const files = new U32Table(m);
   const ids = hits.ids;
   for (let r = 0, next = 0; r < m; r++) {
     const id = recId[r]!;
@@ -157,16 +159,14 @@ export function clusterHits(records: UnitColumns, hits: HitTable, units: readonl
     next = s + 1;
     slots[r] = s;
     if (s < 0) continue;
-    const f = files.add(recFile[r]!);
-    fileOf[r] = f;
-    files.weight[f]! += hits.count(s);
+    fileOf[r] = files.add(recFile[r]!, hits.count(s));
   }
   // one entry per (source unit, query unit) pair, as columns, grouped by file (ascending ids) and in order of
   // the records within a file: a counting sort while writing them
   const d = files.size;
-  const rank = files.ranks();
+  const rank = ranks(files.values.subarray(0, d));
   const start = new Uint32Array(d + 1);
-  for (let f = 0; f < d; f++) start[rank[f]! + 1] = files.weight[f]!;
+  for (let f = 0; f < d; f++) start[rank[f]! + 1] = files.counts[f]!;
   for (let x = 0; x < d; x++) start[x + 1]! += start[x]!;
   const n = start[d]!;
   const fill = start.slice(0, d);
@@ -258,48 +258,18 @@ const columns = new Scratch();
 const column = (slot: number, n: number): Uint32Array => columns.get(slot, n);
 const columnI32 = (slot: number, n: number): Int32Array => new Int32Array(column(slot, n).buffer, 0, n);
 
-/** Distinct u32 ids in order of first appearance (an open-addressing table), each with a weight. */
-class DistinctIds {
-  readonly ids: Uint32Array;
-  readonly weight: Uint32Array;
-  size = 0;
-  private readonly table: Int32Array;
-  private readonly shift: number;
-
-  constructor(capacity: number) {
-    let bits = 4;
-    while (1 << bits < 2 * capacity) bits++;
-    this.shift = 32 - bits;
-    this.table = new Int32Array(1 << bits).fill(-1);
-    this.ids = new Uint32Array(capacity);
-    this.weight = new Uint32Array(capacity);
+/** For each of distinct ids, its rank among them ascending. */
+function ranks(ids: Uint32Array): Uint32Array {
+  const d = ids.length;
+  const sorted = ids.slice().sort();
+  const rank = new Uint32Array(d);
+  for (let t = 0; t < d; t++) {
+    const f = ids[t]!;
+    let lo = 0, hi = d;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! < f) lo = mid + 1; else hi = mid; }
+    rank[t] = lo;
   }
-
-  /** the id's number (order of first appearance) */
-  add(id: number): number {
-    const mask = this.table.length - 1;
-    let h = Math.imul(id, 0x9e3779b1) >>> this.shift;
-    for (;;) {
-      const t = this.table[h]!;
-      if (t < 0) { this.table[h] = this.size; this.ids[this.size] = id; return this.size++; }
-      if (this.ids[t] === id) return t;
-      h = (h + 1) & mask;
-    }
-  }
-
-  /** for each id (by number), its rank among the ids ascending */
-  ranks(): Uint32Array {
-    const d = this.size;
-    const sorted = this.ids.slice(0, d).sort();
-    const rank = new Uint32Array(d);
-    for (let t = 0; t < d; t++) {
-      const f = this.ids[t]!;
-      let lo = 0, hi = d;
-      while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid]! < f) lo = mid + 1; else hi = mid; }
-      rank[t] = lo;
-    }
-    return rank;
-  }
+  return rank;
 }
 
 const sortScratch = new Scratch();

@@ -35,10 +35,10 @@ export class U32Table {
     return this;
   }
 
-  /** Adds one to the count of `v` (a u32), which is added when new; returns its number (order of first appearance). */
-  add(v: number): number {
+  /** Adds `n` (default 1) to the count of `v` (a u32), which is added when new; returns its number (order of first appearance). */
+  add(v: number, n = 1): number {
     const i = this.numberOf(v, true);
-    this.counts[i]!++;
+    this.counts[i]! += n;
     return i;
   }
 
