@@ -330,7 +330,7 @@ export class Matcher {
         if (t + k <= r.len) { qShingles.add(qh[qi]!); exactShingles.add(exactSh[qi]!); }
       }
     }
-    const majority = majorityCounts(pairs, judging);
+    const majority = majorityCounts(pairs, judging.majority);
     const { consistency, confirmed } = renamingConsistency(majority, idPairs);
     const single = chain.runs.length === 1 && qLen === sLen && chain.matched === qLen;
     const kind: MatchKind = single ? (rawEqual ? 'verbatim' : 'renamed') : 'modified';
@@ -448,7 +448,7 @@ export function majorityCounts(pairs: U32Table, into: Majority = { bestQ: new U3
  */
 const judging = {
   pairs: new U32Table(), qShingles: new U32Table(1024), exactShingles: new U32Table(1024), values: new U32Table(),
-  vocabulary: new U32Table(), kept: new U32Table(), bestQ: new U32Table(), bestS: new U32Table(),
+  vocabulary: new U32Table(), kept: new U32Table(), majority: { bestQ: new U32Table(), bestS: new U32Table() },
 };
 
 /**
