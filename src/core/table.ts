@@ -35,7 +35,7 @@ export class U32Table {
     return this;
   }
 
-  /** Adds `n` (default 1) to the count of `v` (a u32), which is added when new; returns its number (order of first appearance). */
+  /** Adds `n` (default 1) to the count of `v` (taken as a u32), which is added when new; returns its number (order of first appearance). */
   add(v: number, n = 1): number {
     const i = this.numberOf(v, true);
     this.counts[i]! += n;
@@ -60,6 +60,7 @@ export class U32Table {
   }
 
   private numberOf(v: number, insert: boolean): number {
+    v >>>= 0; // (as the values array holds it: a negative number is found again, not added once more)
     const mask = this.slots.length - 1;
     let h = Math.imul(v, 0x9e3779b1) >>> this.shift;
     for (;;) {

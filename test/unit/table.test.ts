@@ -52,3 +52,13 @@ test('U32Table.max keeps the largest count given for each value', () => {
   assert.equal(table.size, 0);
   for (const v of want.keys()) assert.equal(table.get(v), 0);
 });
+
+test('U32Table takes values as u32: -1 is 2^32 - 1, added once', () => {
+  const table = new U32Table();
+  table.add(-1);
+  table.add(-1);
+  table.add(2 ** 32 - 1);
+  assert.equal(table.size, 1);
+  assert.equal(table.get(-1), 3);
+  assert.equal(table.values[0], 2 ** 32 - 1);
+});
