@@ -1,6 +1,7 @@
 // The evidence behind each verdict of the rarity rule: runs the matcher over every file of a quality workspace
 // (planted copies and negatives) and writes, for each scored chain that reached the rule, its features and
-// whether it is a planted copy (the copy's source file, overlapping the copy's lines). For studying the rule
+// whether it is a planted copy (the copy's source file, overlapping the copy's lines) and the rule's verdict
+// (`accepted`; an accepted chain may still lose to a better one over the same lines). For studying the rule
 // on one configuration and checking a change on another, not for tuning to the benchmark's answers.
 //   node --import tsx bench/quality/evidence.ts full out.jsonl [--index DIR]
 // (--index: against another index holding the configuration's repositories, such as bench/quality/large.ts
@@ -60,15 +61,19 @@ async function main(): Promise<void> {
       const lines = doc.tokens.lines;
       const qFns = doc.units.filter((u) => u.kind === 'function');
       const pending: Promise<void>[] = [];
+      let last: { accepted: boolean } | undefined;
       matcher.trace = (event, d) => {
+        // (a rejection right after a chain's evidence is the rarity rule's verdict on it)
+        if (event === 'rejected' && last && d.why === 'ubiquitous') last.accepted = false;
         if (event !== 'evidence') return;
+        const verdict = (last = { accepted: true });
         const [qs, qe] = d.q as [number, number];
         const a = lines[qs]! + 1, b = lines[qe - 1]! + 1;
         const copy = f.copies.find((c) => c.source.path === d.path && a <= c.endLine && b >= c.startLine);
         const [ss, se] = d.s as [number, number];
         pending.push(functionsOf(String(d.repo), String(d.path), f.language).then((fns) => {
           rows.push(JSON.stringify({ file, language: f.language, lines: [a, b], copy: copy?.id, copyTokens: copy?.tokens, ...d,
-            sPlace: place(fns, ss, se), qPlace: place(qFns, qs, qe) }));
+            sPlace: place(fns, ss, se), qPlace: place(qFns, qs, qe), accepted: verdict.accepted }));
         }));
       };
       await matcher.match(doc);
