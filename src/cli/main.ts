@@ -101,7 +101,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
     .option('--output <file>', 'write the report to a file instead of standard output')
     .option('--min-tokens <n>', 'smallest copy to report, in normalized tokens of the original; a modified copy matches at least 85% of them (default 50)', positiveInt)
-    .option('--min-similarity <x>', 'lowest similarity to report, 0..1 (default 0.6)', fraction)
+    .option('--min-similarity <x>', 'lowest similarity to report, 0..1 (default 0.6; a modified finding needs at least 0.7)', fraction)
     .addOption(new Option('--language <lang>', 'language of standard input').choices([...LANGUAGES]))
     .option('--project-license <spdx>', 'licence of the scanned project, for verdicts (default: detected)')
     .option('--exclude <glob...>', 'paths to leave out')

@@ -344,6 +344,13 @@ export class Matcher {
       return undefined;
     }
     if (kind === 'modified') {
+      if (similarity < this.tuning.minSimilarityModified) {
+        // (runs chained past the edge of an embedded copy: its longest run may be a copy by the rules of exact runs)
+        const run = chain.runs.reduce((a, b) => (b.len > a.len ? b : a));
+        if (retry && run.len >= this.opts.minTokens) return this.score(doc, qh, runChain(run), file, diag, exactSh, false);
+        reject(diag, 'dissimilar');
+        return undefined;
+      }
       // chance resemblance is many short runs; a modified copy keeps long stretches of the original
       let longest = 0, inLong = 0;
       for (const r of chain.runs) { if (r.len > longest) longest = r.len; if (r.len >= 2 * k) inLong += r.len; }

@@ -63,6 +63,8 @@ export interface MatchTuning {
   readonly minRareShareModified: number;
   /** identifiers of a non-verbatim match must map one-to-one at least this often */
   readonly minConsistency: number;
+  /** a modified match needs at least this similarity (and the user's minSimilarity) */
+  readonly minSimilarityModified: number;
   /** a modified match needs one exact run at least this long, and this share of its tokens in runs of >= 2k */
   readonly minLongestRun: number;
   readonly minLongRunShare: number;
@@ -101,6 +103,7 @@ export const DEFAULT_TUNING: MatchTuning = Object.freeze({
   minFunctionCover: 0.8,
   minRareShareWhole: 0.1,
   minConsistency: 0.85,
+  minSimilarityModified: 0.7,
   minLongestRun: 30,
   minLongRunShare: 0.7,
   minMatchedShare: 0.85,

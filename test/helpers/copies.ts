@@ -1,5 +1,10 @@
 // Makes planted copies of real code at test time: reformatted (T1), renamed (T2), modified (T3).
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { indexRepository, openStore } from '../../src/node/engine';
 import { tokenizeText } from '../../src/node/grammars';
+import type { IndexReader, IndexStore } from '../../src/index/store';
+import { pythonStdlib } from './cli';
 import { CODE_IDENTIFIER } from '../../src/core/vocabulary';
 import type { LanguageId } from '../../src/core/types';
 
@@ -35,4 +40,17 @@ export async function renamed(code: string, lang: LanguageId, keepLayout = true,
     last = e;
   }
   return out;
+}
+
+/**
+ * An index in `work` of one repository, cpython-heapq (PSF-2.0): heapq.py of this machine's Python standard
+ * library, whose text is returned with the store and a reader open on it.
+ */
+export async function indexHeapq(work: string): Promise<{ store: IndexStore; reader: IndexReader; text: string }> {
+  const repo = path.join(work, 'heapq');
+  mkdirSync(repo, { recursive: true });
+  cpSync(path.join(pythonStdlib(), 'heapq.py'), path.join(repo, 'heapq.py'));
+  const store = await openStore(path.join(work, 'idx'));
+  await indexRepository(store, repo, { name: 'cpython-heapq', license: 'PSF-2.0' });
+  return { store, reader: await store.openReader(), text: readFileSync(path.join(repo, 'heapq.py'), 'utf8') };
 }

@@ -6,11 +6,9 @@
 // judged on its longest consistent stretch, the middle copy is found.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { pythonStdlib, tmpDir } from '../../helpers/cli';
-import { extractFunction, renamed } from '../../helpers/copies';
-import { indexRepository, openStore } from '../../../src/node/engine';
+import { rmSync } from 'node:fs';
+import { tmpDir } from '../../helpers/cli';
+import { extractFunction, indexHeapq, renamed } from '../../helpers/copies';
 import { tokenizeText } from '../../../src/node/grammars';
 import { Matcher } from '../../../src/core/match';
 import { DEFAULT_TUNING, matchOptions } from '../../../src/core/options';
@@ -22,13 +20,8 @@ let store: IndexStore, reader: IndexReader, query = '';
 let middle: { startLine: number; endLine: number };
 
 before(async () => {
-  const repo = path.join(work, 'heapq');
-  mkdirSync(repo, { recursive: true });
-  cpSync(path.join(pythonStdlib(), 'heapq.py'), path.join(repo, 'heapq.py'));
-  store = await openStore(path.join(work, 'idx'));
-  await indexRepository(store, repo, { name: 'cpython-heapq', license: 'PSF-2.0' });
-  reader = await store.openReader();
-  const text = readFileSync(path.join(repo, 'heapq.py'), 'utf8');
+  let text: string;
+  ({ store, reader, text } = await indexHeapq(work));
   const fns = await Promise.all(NAMES.map((n) => extractFunction(text, 'python', n)));
   for (let i = 1; i < fns.length; i++) assert.ok(fns[i]!.startLine > fns[i - 1]!.endLine, 'the functions follow each other in heapq.py');
   middle = fns[1]!;
