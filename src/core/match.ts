@@ -220,11 +220,8 @@ export class Matcher {
         // (minTokens, not the 85% of it a chain may match) it is judged on its own, by every rule; the
         // finding is then the run's lines. (With runs down to 85% of minTokens: two false-positive files
         // more on the full and on the held-out quality benchmark, idioms of 43 and 44 tokens.)
-        const run = s.kind === 'modified' ? s.chain.runs.reduce((a, b) => (b.len > a.len ? b : a)) : undefined;
-        if (run && run.len >= this.opts.minTokens) {
-          const alone = this.score(doc, shingles, runChain(run), s.file, diag, qExact.sh, false);
-          if (alone) scored.push(alone);
-        }
+        const alone = s.kind === 'modified' ? this.longestRunAlone(doc, shingles, s.chain, s.file, diag, qExact.sh) : undefined;
+        if (alone) scored.push(alone);
         no(s, 'ubiquitous');
         continue;
       }
@@ -346,10 +343,8 @@ export class Matcher {
     if (kind === 'modified') {
       if (similarity < this.tuning.minSimilarityModified) {
         // (runs chained past the edge of an embedded copy: its longest run may be a copy by the rules of exact runs)
-        const run = chain.runs.reduce((a, b) => (b.len > a.len ? b : a));
-        if (retry && run.len >= this.opts.minTokens) return this.score(doc, qh, runChain(run), file, diag, exactSh, false);
         reject(diag, 'dissimilar');
-        return undefined;
+        return retry ? this.longestRunAlone(doc, qh, chain, file, diag, exactSh) : undefined;
       }
       // chance resemblance is many short runs; a modified copy keeps long stretches of the original
       let longest = 0, inLong = 0;
@@ -358,6 +353,15 @@ export class Matcher {
     }
     return { chain, file, similarity, kind, consistency, qShingles: qShingles.values.slice(0, qShingles.size), distinct: (rawEqual ? exactShingles : qShingles).size,
       exactValues: rawEqual ? values.size : 0, keptStrings: rawEqual ? 0 : kept.size, rawEqual, confirmed, vocabulary: vocabulary.size };
+  }
+
+  /**
+   * A modified chain's longest run judged on its own (not judged again), when that run alone is of reportable
+   * size (minTokens, not the 85% of it a chain may match); undefined when it is not, or is rejected.
+   */
+  private longestRunAlone(doc: Tokenized, qh: Uint32Array, chain: Chain, file: FileRecord, diag: MatchDiagnostics, exactSh: Uint32Array): Scored | undefined {
+    const run = chain.runs.reduce((a, b) => (b.len > a.len ? b : a));
+    return run.len >= this.opts.minTokens ? this.score(doc, qh, runChain(run), file, diag, exactSh, false) : undefined;
   }
 
   private async toMatch(doc: Tokenized, s: Scored, rarity: number): Promise<Match | undefined> {
