@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ByteReader, CodeIndex, Malformed, RECENT, UnitReader, UnitWriter, decodeCodeTables, decodeCodes, decodeFileNums, encodeFileNums, decodePostings, decodeSet, decodeTokens, encodeCodeTables, encodePostings, encodeSet, encodeTokens, packBits, unpackBits } from '../../src/index/file/codec';
-import { crc32 } from '../../src/index/file/crc32';
+import { crc32, crc32Portable } from '../../src/index/file/crc32';
 import { encodeHeader, decodeHeader, DEFLATED, Kind } from '../../src/index/file/format';
 import { openFileStore, type FileIndexStore } from '../../src/index/file';
 import { UserError } from '../../src/index/store';
@@ -63,6 +63,18 @@ describe('crc32', () => {
     assert.equal(crc32(Buffer.from('The quick brown fox jumps over the lazy dog')), 0x414fa339);
     const b = Buffer.from('123456789');
     for (let cut = 0; cut <= b.length; cut++) assert.equal(crc32(b.subarray(cut), crc32(b.subarray(0, cut))), 0xcbf43926);
+  });
+
+  test('the portable one (runtimes without zlib.crc32) gives the same checksums', () => {
+    assert.equal(crc32Portable(Buffer.from('123456789')), 0xcbf43926);
+    let seed = 7;
+    for (const n of [0, 1, 3, 4, 5, 63, 1000, 65537]) {
+      const b = new Uint8Array(n);
+      for (let i = 0; i < n; i++) b[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+      assert.equal(crc32Portable(b), crc32(b), `${n} bytes`);
+      const cut = n >> 1;
+      assert.equal(crc32Portable(b.subarray(cut), crc32Portable(b.subarray(0, cut))), crc32(b), `${n} bytes in two pieces`);
+    }
   });
 });
 
