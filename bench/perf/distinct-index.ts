@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   if (!out) throw new Error('usage: distinct-index.ts <index directory>');
   if (existsSync(out)) throw new Error(`${out} exists; give a new directory`);
   // (without them the index falls short of a million units: 940,910 on a fresh machine)
-  for (const [dir, fetch] of [['lookup-src', 'bench/perf/fetch-lookup-src.sh'], ['debian-src', 'test/licenses/fetch-debian.sh']]) {
-    if (!existsSync(path.join(ROOT, '.cache', dir!))) throw new Error(`.cache/${dir} is missing; run bash ${fetch} first`);
+  for (const [dir, fetch] of [['lookup-src', 'bench/perf/fetch-lookup-src.sh'], ['debian-src', 'test/licenses/fetch-debian.sh']] as const) {
+    if (!existsSync(path.join(ROOT, '.cache', dir))) throw new Error(`.cache/${dir} is missing; run bash ${fetch} first`);
   }
   const repos = corpus(ROOT);
   const manifest = loadManifest();
