@@ -9,7 +9,7 @@ DEST=.cache/lookup-src
 PACKAGES=(
   guava-libraries=31.1-1 libcommons-lang3-java=3.12.0-2+deb12u1 commons-math3=3.6.1-3   # Java
   protobuf=3.21.12-3+deb12u1 googletest=1.12.1-0.2                                      # C++ (protobuf: also Java, C#, Python, PHP, Ruby)
-  golang-golang-x-net=1:0.7.0+dfsg-1 golang-golang-x-tools=1:0.5.0+ds-1                   # Go
+  golang-golang-x-net=1:0.7.0+dfsg-1 golang-golang-x-tools=1:0.5.0+ds-1                 # Go
   newtonsoft-json=6.0.8+dfsg-1.1                                                        # C#
 )
 mkdir -p "$DEST/src"
