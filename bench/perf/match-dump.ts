@@ -4,19 +4,23 @@
 //   node --import tsx bench/perf/match-dump.ts .cache/quality/full .cache/matches-a.jsonl
 //   (in the other checkout, the same into this one's .cache/matches-b.jsonl), then:
 //   cmp .cache/matches-a.jsonl .cache/matches-b.jsonl
+// A third argument, a number, has the reader find the candidates of queries of at least that many (key, unit)
+// entries on two threads (FileStoreOptions.splitEntries; 1: every query it can split), to compare with one thread (0).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Matcher } from '../../src/core/match';
 import { DEFAULT_TUNING, matchOptions } from '../../src/core/options';
 import type { LanguageId } from '../../src/core/types';
+import { openFileStore } from '../../src/index/file/store';
 import { openStore } from '../../src/node/engine';
 import { tokenizeText } from '../../src/node/grammars';
 
 async function main(): Promise<void> {
-  const [dir, out] = process.argv.slice(2);
-  if (!dir || !out) throw new Error('usage: match-dump.ts <quality configuration directory> <output file>');
+  const [dir, out, split] = process.argv.slice(2);
+  if (!dir || !out) throw new Error('usage: match-dump.ts <quality configuration directory> <output file> [split entries]');
   const truth = JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as { copies: Sample[]; negatives: Sample[] };
-  const store = await openStore(path.join(dir, 'index'));
+  const store = split === undefined ? await openStore(path.join(dir, 'index'))
+    : await openFileStore(path.join(dir, 'index'), Number(split) > 0 ? { splitEntries: Number(split) } : { decodeHelper: false });
   const reader = await store.openReader();
   try {
     const matcher = new Matcher(reader, matchOptions({}), async () => undefined, DEFAULT_TUNING);

@@ -131,6 +131,29 @@ export class HitTable {
   }
 }
 
+/**
+ * The hits of a query's postings (postings[ui * bands + b]: the units of its band key keys[ui * bands + b]):
+ * each source unit with the first `perUnit` query units that hit it (HitTable.addPostings), and the candidate
+ * units, those of at least `minBandHits` band hits, in order of first hit. Postings restricted to a range of
+ * unit ids give the hits of that range alone, in the same order (IndexReader.candidates splits them so).
+ */
+export function candidateHits(postings: readonly Uint32Array[], keys: Uint32Array, bands: number, perUnit: number, minBandHits: number):
+  { hits: HitTable; candidates: Uint32Array } {
+  let entries = 0;
+  for (const list of postings) entries += list.length;
+  // (sized for a tenth of the entries and grown: a candidate gets 4-50 entries, measured on the perf queries,
+  // and a table sized for all entries spread its probes over megabytes)
+  const hits = new HitTable(perUnit, entries / 10);
+  hits.addPostings(postings, keys, bands);
+  let candidates: Uint32Array = hits.ids;
+  if (minBandHits > 1) {
+    const bandHits = new Map<number, number>();
+    for (const list of postings) for (const id of list) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
+    candidates = candidates.filter((id) => bandHits.get(id)! >= minBandHits);
+  }
+  return { hits, candidates };
+}
+
 /** states of a distinct list in addPostings */
 const NEW = 0, SEEN = 1, SATURATED = 2;
 
@@ -142,7 +165,7 @@ export interface Cluster { fileId: number; ss: number; se: number; qs: number; q
  * clusters, most-hit first (ties in order of file, diagonal, then first hit). Keeping diagonals apart
  * matters for repetitive code, where the same query unit hits many places of one file.
  */
-export function clusterHits(records: UnitColumns, hits: HitTable, units: readonly Unit[], limit: number): { groups: number; top: Cluster[] } {
+export function clusterHits(records: UnitColumns, hits: HitTable, units: readonly Pick<Unit, 'start' | 'end'>[], limit: number): { groups: number; top: Cluster[] } {
   const m = records.ids.length;
   const { ids: recId, fileId: recFile, start: recStart, end: recEnd } = records;
   // the hit slot of each record, and its file's local number (files in order of first appearance)

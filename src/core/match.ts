@@ -2,7 +2,7 @@
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
 import type { FileRecord, IndexReader, UnitColumns, UnitRecord } from '../index/store';
 import { findRuns, frequentShingles, type AlignLimits, type Chain, type Run } from './align';
-import { clusterHits, HitTable, type Cluster } from './cluster';
+import { candidateHits, clusterHits, type Cluster } from './cluster';
 import { UNIT_KINDS } from './fingerprint';
 import { fnv1a32, hex32, mix } from './hash';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from './minhash';
@@ -74,8 +74,9 @@ export class Matcher {
 
   /**
    * Verified matches of a tokenized query, best first, non-overlapping in the query. `prefetch` (default
-   * true): let the store decode candidates ahead on another thread (IndexReader.prefetch); a batch of
-   * queries whose files are parsed on the other cores gains nothing from it.
+   * true): let the store use another thread, to find part of the candidates (IndexReader.candidates) and to
+   * decode them ahead (IndexReader.prefetch); a batch of queries whose files are parsed on the other cores
+   * gains nothing from it.
    */
   async match(doc: Tokenized, signal?: AbortSignal, { prefetch = true }: { prefetch?: boolean } = {}): Promise<Match[]> {
     const params = this.reader.params;
@@ -84,7 +85,7 @@ export class Matcher {
     this.lastDiagnostics = diag;
     if (codes.length < Math.min(this.opts.minTokens, params.minUnitTokens)) return [];
     const shingles = shingleHashes(codes, params.k);
-    const found = await this.candidates(doc, shingles, diag, signal);
+    const found = await this.candidates(doc, shingles, diag, prefetch, signal);
     if (!found) return [];
     const { records, clusters } = found;
 
@@ -246,7 +247,7 @@ export class Matcher {
    * in match()'s context, across its awaits, those objects survived into the old generation and the garbage
    * collector stopped lookups for 5-20 ms every few queries.
    */
-  private async candidates(doc: Tokenized, shingles: Uint32Array, diag: MatchDiagnostics, signal?: AbortSignal):
+  private async candidates(doc: Tokenized, shingles: Uint32Array, diag: MatchDiagnostics, helper: boolean, signal?: AbortSignal):
     Promise<{ records: UnitColumns; clusters: Cluster[] } | undefined> {
     const params = this.reader.params;
     const { codes } = doc.tokens;
@@ -254,28 +255,30 @@ export class Matcher {
     diag.queryUnits = units.length;
     if (!units.length) return undefined;
     const keys = unitBandKeys(shingles, units, params, doc.tokens.language);
-    const { postings, skipped } = await this.reader.lookup(keys, this.opts.maxPostings);
-    diag.skippedKeys = skipped;
-    signal?.throwIfAborted();
-
-    // source unit -> the query units that hit it (a few are enough to place it), and its band hit count
-    let entries = 0;
-    for (const list of postings) entries += list.length;
-    // (sized for a tenth of the entries and grown: a candidate gets 4-50 entries, measured on the perf queries,
-    // and a table sized for all entries spread its probes over megabytes)
-    const hits = new HitTable(MAX_PAIRS_PER_UNIT, entries / 10);
-    hits.addPostings(postings, keys, params.bands);
-    const bandHits = new Map<number, number>();
-    const countBands = this.tuning.minBandHits > 1;
-    if (countBands) for (const list of postings) for (const id of list ?? []) bandHits.set(id, (bandHits.get(id) ?? 0) + 1);
-    let candidates: Uint32Array = hits.ids;
-    if (countBands) candidates = candidates.filter((id) => bandHits.get(id)! >= this.tuning.minBandHits);
-    diag.candidateUnits = candidates.length;
-    if (!candidates.length) return undefined;
     // units of other languages are dropped before ranking: in a large file of a common syntax (C++, Java, C#)
     // their clusters would otherwise take places among the MAX_CLUSTERS that the copy needs
     const family = languageFamily(doc.tokens.language);
     const keep = (language: LanguageId) => languageFamily(language) === family;
+    if (this.reader.candidates) {
+      // (the store's own way, on two threads where it can)
+      const found = await this.reader.candidates({ keys, bands: params.bands, units, maxPostings: this.opts.maxPostings, perUnit: MAX_PAIRS_PER_UNIT,
+        minBandHits: this.tuning.minBandHits, limit: MAX_CLUSTERS, keep, helper });
+      diag.skippedKeys = found.skipped;
+      signal?.throwIfAborted();
+      diag.candidateUnits = found.candidateUnits;
+      if (!found.candidateUnits) return undefined;
+      if (found.dropped) diag.rejected['other-language'] = found.dropped;
+      diag.groups = found.groups;
+      return { records: found.records, clusters: found.clusters };
+    }
+    const { postings, skipped } = await this.reader.lookup(keys, this.opts.maxPostings);
+    diag.skippedKeys = skipped;
+    signal?.throwIfAborted();
+
+    // source unit -> the query units that hit it (a few are enough to place it)
+    const { hits, candidates } = candidateHits(postings, keys, params.bands, MAX_PAIRS_PER_UNIT, this.tuning.minBandHits);
+    diag.candidateUnits = candidates.length;
+    if (!candidates.length) return undefined;
     const { columns: records, dropped } = this.reader.unitColumns
       ? await this.reader.unitColumns(candidates, keep)
       : unitColumnsOf(await this.reader.units(Array.from(candidates)), keep);

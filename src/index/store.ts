@@ -1,5 +1,6 @@
 // The storage interface. Everything above it (matcher, CLI, extension) is storage-agnostic:
 // the embedded file store (src/index/file) and the PostgreSQL store (src/index/postgres) implement it.
+import type { Cluster } from '../core/cluster';
 import type { FileFingerprint } from '../core/fingerprint';
 import { DEFAULT_PARAMS } from '../core/options';
 import type { CodeTable } from '../core/tokenize';
@@ -134,6 +135,38 @@ export interface UnitColumns {
   readonly kind: Uint8Array;
 }
 
+/** What a matcher asks IndexReader.candidates for: the clusters of a query's band keys' hits (core/cluster.ts). */
+export interface CandidateRequest {
+  /** the query units' band keys, `bands` per unit */
+  readonly keys: Uint32Array;
+  readonly bands: number;
+  /** the query units (token ranges) */
+  readonly units: readonly { start: number; end: number }[];
+  /** keys of more units are skipped (IndexReader.lookup) */
+  readonly maxPostings: number;
+  /** query units kept per source unit, the band hits a source unit needs, clusters wanted (candidateHits, clusterHits) */
+  readonly perUnit: number;
+  readonly minBandHits: number;
+  readonly limit: number;
+  /** candidate units of files in other languages are dropped (and counted) */
+  readonly keep: (language: LanguageId) => boolean;
+  /** whether the store may do part of the work on another thread (false in batches that keep the cores busy) */
+  readonly helper: boolean;
+}
+
+/** IndexReader.candidates' answer: what the matcher computes from lookup() and unitColumns() without it. */
+export interface CandidateClusters {
+  readonly skipped: number;
+  /** candidate units, and those of them dropped for their language */
+  readonly candidateUnits: number;
+  readonly dropped: number;
+  /** the candidate units kept, as columns */
+  readonly records: UnitColumns;
+  readonly groups: number;
+  /** the `limit` most-hit clusters, most-hit first */
+  readonly clusters: Cluster[];
+}
+
 export interface FileRecord {
   readonly id: number;
   readonly repo: string;
@@ -180,6 +213,11 @@ export interface IndexReader {
   units(ids: readonly number[]): Promise<UnitRecord[]>;
   /** Optional: units(ids) as columns, only those whose file's language `keep` accepts, and how many it did not. */
   unitColumns?(ids: ArrayLike<number>, keep: (language: LanguageId) => boolean): Promise<{ columns: UnitColumns; dropped: number }>;
+  /**
+   * Optional: lookup(), the hit table, unitColumns() and clusterHits() in one, which a store may split
+   * between two threads (the file store does, for large queries). Same answer as the matcher's own steps.
+   */
+  candidates?(request: CandidateRequest): Promise<CandidateClusters>;
   file(fileId: number): Promise<FileRecord>;
   /**
    * Optional: a hint that the caller will read the codes of these regions of these files (through region()),

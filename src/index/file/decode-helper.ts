@@ -18,6 +18,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { PartMessage, UnitTables } from './candidates';
 import type { StoredTable } from './codec';
 
 /** An item's claim: nobody yet, the reader, the helper. */
@@ -41,8 +42,9 @@ export interface Item {
   readonly table: StoredTable;
 }
 
-/** What the helper receives per job (see decode-worker.ts). */
+/** What the helper receives per decode job (see decode-worker.ts). */
 export interface JobMessage {
+  readonly type: 'decode';
   /** per item: fd, position, length, crc, tokens, table number (in `tables` order of first sending), output offset (u32 units) */
   readonly items: Float64Array;
   readonly claims: SharedArrayBuffer;
@@ -54,6 +56,11 @@ export interface JobMessage {
   readonly reset: boolean;
 }
 export const ITEM_FIELDS = 7;
+
+/** Everything the helper receives: decode jobs, candidate jobs (candidates.ts), and the unit tables of a reader before its first candidate job, forgotten when it closes. */
+export type HelperMessage = JobMessage | PartMessage
+  | { readonly type: 'tables'; readonly reader: number; readonly tables: UnitTables }
+  | { readonly type: 'forget'; readonly reader: number };
 /** how long the reader waits for an item the helper claimed */
 const WAIT_MS = 2000;
 
@@ -86,7 +93,7 @@ export class DecodeJob {
       fields[at] = it.fd; fields[at + 1] = it.position; fields[at + 2] = it.length; fields[at + 3] = it.crc;
       fields[at + 4] = it.tokens; fields[at + 5] = number; fields[at + 6] = this.offsets[i]!;
     });
-    helper.post({ items: fields, claims: this.claims.buffer as SharedArrayBuffer, states: this.states.buffer as SharedArrayBuffer,
+    helper.post({ type: 'decode', items: fields, claims: this.claims.buffer as SharedArrayBuffer, states: this.states.buffer as SharedArrayBuffer,
       control: this.control.buffer as SharedArrayBuffer, out: this.out, tables, reset });
   }
 
@@ -177,8 +184,8 @@ export class DecodeHelper {
     return { number, fresh: true };
   }
 
-  post(job: JobMessage): void {
-    this.worker?.postMessage(job);
+  post(message: HelperMessage): void {
+    this.worker?.postMessage(message);
   }
 }
 

@@ -47,7 +47,8 @@ export class MergedPostings {
     const perChunk = 1 << (eBits - cBits);
     const pos = new Uint32Array((1 << eBits) + 1);
     const keys = new Uint32Array(total);
-    const units = new Uint32Array(total);
+    // (in shared memory: the decode helper finds candidates in part of them, candidates.ts)
+    const units = new Uint32Array(new SharedArrayBuffer(4 * total));
     const cursor = new Uint32Array(segments.length);
     let filled = 0;
     for (let c = 0; c < 1 << cBits; c++) {
@@ -99,7 +100,11 @@ export class MergedPostings {
     }
     offsets[distinct] = w;
     const dKeys = keys.slice(0, distinct);
-    const dUnits = w === total ? units : units.slice(0, w);
+    let dUnits = units;
+    if (w < total) {
+      dUnits = new Uint32Array(new SharedArrayBuffer(4 * w));
+      dUnits.set(units.subarray(0, w));
+    }
     const bits = Math.min(24, Math.max(8, Math.floor(Math.log2(Math.max(1, distinct / 2)))));
     const shift = 32 - bits;
     const buckets = new Uint32Array((1 << bits) + 1);
@@ -113,13 +118,20 @@ export class MergedPostings {
     return this.units.length;
   }
 
+  /** the units of all keys, in shared memory: lookup()'s lists are views on it */
+  get unitIds(): Uint32Array {
+    return this.units;
+  }
+
   get distinctKeys(): number {
     return this.keys.length;
   }
 
-  lookup(query: Uint32Array, maxPostings: number): { postings: Uint32Array[]; skipped: number } {
+  /** The units of each key (an empty list for a key of more than maxPostings, counted in `skipped`), and each key's first occurrence among them (a repetition shares its list). */
+  lookup(query: Uint32Array, maxPostings: number): { postings: Uint32Array[]; skipped: number; first: Int32Array } {
     const { keys, offsets, units, buckets, shift } = this;
     const postings: Uint32Array[] = new Array(query.length);
+    const firsts = new Int32Array(query.length);
     let skipped = 0;
     // a query's band keys repeat (its windows overlap): each distinct key is probed once, a repetition takes
     // its first occurrence's answer (an open-addressing table of the query's keys holds first occurrences)
@@ -132,6 +144,7 @@ export class MergedPostings {
       let t = Math.imul(key, 0x9e3779b1) >>> tShift;
       let first = table[t]!;
       while (first >= 0 && query[first] !== key) { t = (t + 1) & mask; first = table[t]!; }
+      firsts[q] = first >= 0 ? first : q;
       if (first >= 0) {
         const p = postings[first]!;
         postings[q] = p;
@@ -156,7 +169,7 @@ export class MergedPostings {
         postings[q] = units.subarray(lo, lo + n); // a view: callers only read, and a copy per key cost a third of lookup()
       }
     }
-    return { postings, skipped };
+    return { postings, skipped, first: firsts };
   }
 }
 

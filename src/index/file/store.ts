@@ -13,7 +13,7 @@ import { FORMAT_MAJOR, FORMAT_MINOR, LOCK_NAME, MANIFEST_NAME, SEGMENT_RE, TMP_P
 import { pidAlive, tmpOwner, tmpPath } from './io';
 import { acquireLock } from './lock';
 import { type Manifest, type ManifestRepo, prepareManifest, publishManifest, readManifest } from './manifest';
-import { FileIndexReader } from './reader';
+import { FileIndexReader, MIN_SPLIT_ENTRIES } from './reader';
 import { SegmentBuilder } from './segment-writer';
 import { Segment } from './segment-reader';
 
@@ -25,8 +25,13 @@ export interface FileStoreOptions {
   readonly lockTimeoutMs?: number;
   /** per reader, bytes of inflated token streams kept in memory (default 64 MB) */
   readonly cacheBytes?: number;
-  /** whether a reader decodes token streams ahead of lookups on a second thread (decode-helper.ts; default true) */
+  /**
+   * whether a reader uses a second thread (decode-helper.ts; default true): to decode token streams ahead of
+   * lookups, and to find part of a large query's candidates (candidates.ts)
+   */
   readonly decodeHelper?: boolean;
+  /** queries of at least this many (key, unit) entries find their candidates on two threads (default 16384; tests set 1) */
+  readonly splitEntries?: number;
   readonly onCommitStep?: (step: CommitStep) => void | Promise<void>;
 }
 
@@ -216,7 +221,7 @@ export class FileIndexStore implements IndexStore {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // a writer replaced it meanwhile
         throw e;
       }
-      return new FileIndexReader(m, segments, this.opts.cacheBytes ?? 64 << 20, this.opts.decodeHelper ?? true);
+      return new FileIndexReader(m, segments, this.opts.cacheBytes ?? 64 << 20, this.opts.decodeHelper ?? true, this.opts.splitEntries ?? MIN_SPLIT_ENTRIES);
     }
     throw this.tooBusy();
   }
