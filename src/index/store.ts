@@ -160,7 +160,7 @@ export interface CandidateClusters {
   /** candidate units, and those of them dropped for their language */
   readonly candidateUnits: number;
   readonly dropped: number;
-  /** the candidate units kept, as columns */
+  /** the candidate units kept, as columns (each file's in order of first hit; files may come in another order) */
   readonly records: UnitColumns;
   readonly groups: number;
   /** the `limit` most-hit clusters, most-hit first */

@@ -12,6 +12,7 @@
 // a reader that closes first ends its job and waits until the helper has left it. Codes come back in a
 // SharedArrayBuffer, copied out by the reader as it takes them. Damage the helper finds is not reported by
 // it: the item is marked failed and the reader decodes it itself, which reports it as always.
+// The same thread also finds part of a large query's candidates before the prefetch (candidates.ts).
 // A helper that cannot start (its bundle missing from an installation) or stops leaves every item to the
 // readers: checks stay right, only slower, and decodeHelperProblem() says why (the CLI and the extension
 // tell the user).

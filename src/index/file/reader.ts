@@ -135,9 +135,10 @@ export class FileIndexReader implements IndexReader {
 
   /**
    * IndexReader.candidates. A query of many (key, unit) entries, when the decode helper is usable, is split
-   * into two parts of whole files (candidates.ts), of about as many entries each: the helper finds the
-   * candidates of the upper part while this thread does the lower. A part the helper has not taken up by
-   * then, this thread does itself; as it does when the helper fails or stops.
+   * into two parts of whole files (candidates.ts), the lower with HELPER_SHARE_LOW of the entries: the helper
+   * finds the candidates of the upper part while this thread does the lower. A part the helper has not taken
+   * up by then, this thread does itself; as it does when the helper fails or stops. The records come one
+   * part after the other (each file's in order of first hit, which is all the matcher reads of their order).
    */
   async candidates(req: CandidateRequest): Promise<CandidateClusters> {
     this.open();
@@ -303,10 +304,10 @@ export class FileIndexReader implements IndexReader {
 
   /** How many streams and chunks the current prefetch handed to the decode helper, and how many it has decoded (tests, benchmarks). */
   get prefetchItems(): number { return this.job ? this.jobItems.size : 0; }
+  get helpedItems(): number { return this.job?.helped ?? 0; }
   /** How many lookups' candidates were split between the threads, and how many upper parts the helper did (tests, benchmarks). */
   splitQueries = 0;
   helperParts = 0;
-  get helpedItems(): number { return this.job?.helped ?? 0; }
 
   async repo(name: string): Promise<RepoSummary | undefined> {
     return this.manifest.repos.find((r) => r.name === name)?.summary;
