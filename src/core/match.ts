@@ -1,6 +1,6 @@
 // Candidate generation (MinHash/LSH over units) and verification (token alignment) of one query stream
 // against an index. Storage-agnostic: it talks to the index only through the IndexReader interface.
-import type { FileRecord, IndexReader, UnitColumns, UnitRecord } from '../index/store';
+import type { CandidateClusters, CandidateRequest, FileRecord, IndexReader, UnitColumns, UnitRecord } from '../index/store';
 import { findRuns, frequentShingles, type AlignLimits, type Chain, type Run } from './align';
 import { candidateHits, clusterHits, type Cluster } from './cluster';
 import { UNIT_KINDS } from './fingerprint';
@@ -258,35 +258,17 @@ export class Matcher {
     // units of other languages are dropped before ranking: in a large file of a common syntax (C++, Java, C#)
     // their clusters would otherwise take places among the MAX_CLUSTERS that the copy needs
     const family = languageFamily(doc.tokens.language);
-    const keep = (language: LanguageId) => languageFamily(language) === family;
-    if (this.reader.candidates) {
-      // (the store's own way, on two threads where it can)
-      const found = await this.reader.candidates({ keys, bands: params.bands, units, maxPostings: this.opts.maxPostings, perUnit: MAX_PAIRS_PER_UNIT,
-        minBandHits: this.tuning.minBandHits, limit: MAX_CLUSTERS, keep, helper });
-      diag.skippedKeys = found.skipped;
-      signal?.throwIfAborted();
-      diag.candidateUnits = found.candidateUnits;
-      if (!found.candidateUnits) return undefined;
-      if (found.dropped) diag.rejected['other-language'] = found.dropped;
-      diag.groups = found.groups;
-      return { records: found.records, clusters: found.clusters };
-    }
-    const { postings, skipped } = await this.reader.lookup(keys, this.opts.maxPostings);
-    diag.skippedKeys = skipped;
+    const request: CandidateRequest = { keys, bands: params.bands, units, maxPostings: this.opts.maxPostings, perUnit: MAX_PAIRS_PER_UNIT,
+      minBandHits: this.tuning.minBandHits, limit: MAX_CLUSTERS, keep: (language) => languageFamily(language) === family, helper };
+    // (the store's own way where it has one: the file store's splits large queries between two threads)
+    const found = this.reader.candidates ? await this.reader.candidates(request) : await candidatesOf(this.reader, request);
     signal?.throwIfAborted();
-
-    // source unit -> the query units that hit it (a few are enough to place it)
-    const { hits, candidates } = candidateHits(postings, keys, params.bands, MAX_PAIRS_PER_UNIT, this.tuning.minBandHits);
-    diag.candidateUnits = candidates.length;
-    if (!candidates.length) return undefined;
-    const { columns: records, dropped } = this.reader.unitColumns
-      ? await this.reader.unitColumns(candidates, keep)
-      : unitColumnsOf(await this.reader.units(Array.from(candidates)), keep);
-    if (dropped) diag.rejected['other-language'] = dropped;
-    const { groups, top: clusters } = clusterHits(records, hits, units, MAX_CLUSTERS);
-    diag.groups = groups;
-
-    return { records, clusters };
+    diag.skippedKeys = found.skipped;
+    diag.candidateUnits = found.candidateUnits;
+    if (!found.candidateUnits) return undefined;
+    if (found.dropped) diag.rejected['other-language'] = found.dropped;
+    diag.groups = found.groups;
+    return { records: found.records, clusters: found.clusters };
   }
 
   /** qh: the query's shingles, exactSh: its raw-token shingles (see exactCodes) */
@@ -555,6 +537,22 @@ function functionMask(n: number, functions: readonly Span[], errors: readonly Sp
 
 /** A token range [start, end). */
 export interface Span { readonly start: number; readonly end: number }
+
+/**
+ * IndexReader.candidates from the reader's lookup() and unitColumns() (or units()), for a store without it:
+ * the postings' hit table (source unit -> the query units that hit it; a few are enough to place it), the
+ * candidate units kept for their language, and their clusters.
+ */
+export async function candidatesOf(reader: IndexReader, req: CandidateRequest): Promise<CandidateClusters> {
+  const { postings, skipped } = await reader.lookup(req.keys, req.maxPostings);
+  const { hits, candidates } = candidateHits(postings, req.keys, req.bands, req.perUnit, req.minBandHits);
+  if (!candidates.length) return { skipped, candidateUnits: 0, dropped: 0, records: unitColumnsOf([], req.keep).columns, groups: 0, clusters: [] };
+  const { columns: records, dropped } = reader.unitColumns
+    ? await reader.unitColumns(candidates, req.keep)
+    : unitColumnsOf(await reader.units(Array.from(candidates)), req.keep);
+  const { groups, top: clusters } = clusterHits(records, hits, req.units, req.limit);
+  return { skipped, candidateUnits: candidates.length, dropped, records, groups, clusters };
+}
 
 /** IndexReader.unitColumns from unit records (for a reader without it): those whose language `keep` accepts, and how many it did not. */
 export function unitColumnsOf(records: readonly UnitRecord[], keep: (language: LanguageId) => boolean): { columns: UnitColumns; dropped: number } {

@@ -174,7 +174,7 @@ export function writePart(part: Part, control: Int32Array, records: SharedArrayB
   control[RECORDS] = n; control[CLUSTERS] = part.top.length;
 }
 
-/** Reads the part the helper wrote (the reader's side; copies, as the buffers are reused). */
+/** The part the helper wrote (the reader's side): its records are views on the job's buffers, valid until the next job (mergeParts copies them). */
 export function readPart(control: Int32Array, records: SharedArrayBuffer, clusters: SharedArrayBuffer): Part {
   const capacity = records.byteLength / 17;
   const n = control[RECORDS]!;
@@ -187,9 +187,9 @@ export function readPart(control: Int32Array, records: SharedArrayBuffer, cluste
   return {
     candidateUnits: control[CANDIDATES]!, dropped: control[DROPPED]!, groups: control[GROUPS]!, top,
     records: {
-      ids: new Uint32Array(records, 0, n).slice(), fileId: new Uint32Array(records, 4 * capacity, n).slice(),
-      start: new Uint32Array(records, 8 * capacity, n).slice(), end: new Uint32Array(records, 12 * capacity, n).slice(),
-      kind: new Uint8Array(records, 16 * capacity, n).slice(),
+      ids: new Uint32Array(records, 0, n), fileId: new Uint32Array(records, 4 * capacity, n),
+      start: new Uint32Array(records, 8 * capacity, n), end: new Uint32Array(records, 12 * capacity, n),
+      kind: new Uint8Array(records, 16 * capacity, n),
     },
   };
 }

@@ -45,6 +45,8 @@ export class FileIndexReader implements IndexReader {
   /** per global file: its language's place in `languages` (unitColumns tests each language once per call) */
   private readonly fileLanguageIndex: Uint8Array;
   private readonly languages: LanguageId[] = [];
+  /** the tables above that candidates.ts reads, on either thread */
+  private readonly tables: part.UnitTables;
   /** every shingle of any repository with the number of repositories holding it; merged on first use */
   private df: Promise<{ shingles: Uint32Array; repos: Uint16Array }> | undefined;
   private closed = false;
@@ -87,6 +89,8 @@ export class FileIndexReader implements IndexReader {
       for (const l of seg.strings.languages) this.fileLanguage.push(l);
     });
     this.fileLanguageIndex = new Uint8Array(new SharedArrayBuffer(this.fileCount));
+    this.tables = { postingsUnits: this.postings.unitIds, unitFile: this.unitFile, unitKind: this.unitKind, unitStart: this.unitStart, unitEnd: this.unitEnd,
+      fileLanguage: this.fileLanguageIndex };
     const place = new Map<LanguageId, number>();
     this.fileLanguage.forEach((l, f) => {
       let i = place.get(l);
@@ -128,11 +132,6 @@ export class FileIndexReader implements IndexReader {
     return Uint8Array.from(this.languages, (l) => (keep(l) ? 1 : 0));
   }
 
-  private get tables(): part.UnitTables {
-    return { postingsUnits: this.postings.unitIds, unitFile: this.unitFile, unitKind: this.unitKind, unitStart: this.unitStart, unitEnd: this.unitEnd,
-      fileLanguage: this.fileLanguageIndex };
-  }
-
   /**
    * IndexReader.candidates. A query of many (key, unit) entries, when the decode helper is usable, is split
    * into two parts of whole files (candidates.ts), the lower with HELPER_SHARE_LOW of the entries: the helper
@@ -145,42 +144,35 @@ export class FileIndexReader implements IndexReader {
     const { postings, skipped, first } = this.postings.lookup(req.keys, req.maxPostings);
     const query: part.PartQuery = { keys: req.keys, bands: req.bands, perUnit: req.perUnit, minBandHits: req.minBandHits, limit: req.limit,
       units: req.units, verdicts: this.verdicts(req.keep) };
-    // (the helper's copy: the units as two columns, cheaper to send than objects)
-    const message = () => ({ ...query, units: part.unitColumnsOfQuery(req.units) });
-    const t = this.tables;
     const split = req.helper && this.useHelper ? this.splitPoint(postings, first) : this.unitCount;
     let found: part.Part;
-    if (split <= 0 || split >= this.unitCount) found = part.partOf(t, postings, query);
+    if (split <= 0 || split >= this.unitCount) found = part.partOf(this.tables, postings, query);
     else {
-      // the lower part's lists, and the upper part's as ranges of the postings' units for the helper
+      // each part's lists (repetitions of a key share its first occurrence's), and the upper part's as ranges
+      // of the postings' units for the helper
       const n = postings.length;
-      const low: Uint32Array[] = new Array(n);
+      const low: Uint32Array[] = new Array(n), high: Uint32Array[] = new Array(n);
       const lo = new Uint32Array(n), len = new Uint32Array(n);
       let capacity = 0;
       for (let q = 0; q < n; q++) {
         const f = first[q]!;
-        if (f !== q) { low[q] = low[f]!; continue; }
+        if (f !== q) { low[q] = low[f]!; high[q] = high[f]!; continue; }
         const list = postings[q]!;
         const at = list.length && lowerBound(list, split, 0, list.length);
-        // (most keys have no units: their list is the lower part's as it is)
+        // (most keys have no units: their list serves both parts as it is)
         low[q] = at === list.length ? list : list.subarray(0, at);
-        if (at < list.length) { lo[q] = list.byteOffset / 4 + at; len[q] = list.length - at; capacity += len[q]!; }
+        high[q] = at === 0 ? list : list.subarray(at);
+        lo[q] = list.byteOffset / 4 + at;
+        capacity += len[q] = list.length - at;
       }
-      const job = this.postPart({ type: 'candidates', reader: this.number, query: message(), first, lo, len }, capacity);
-      const lower = part.partOf(t, low, query);
+      // (the helper's copy of the query units: two columns, cheaper to send than objects)
+      const job = this.postPart({ type: 'candidates', reader: this.number, query: { ...query, units: part.unitColumnsOfQuery(req.units) }, first, lo, len },
+        capacity);
+      const lower = part.partOf(this.tables, low, query);
       this.splitQueries++;
       let upper = job ? this.helperPart(job) : undefined;
       if (upper) this.helperParts++;
-      if (!upper) {
-        const high: Uint32Array[] = new Array(n);
-        for (let q = 0; q < n; q++) {
-          const f = first[q]!;
-          if (f !== q) { high[q] = high[f]!; continue; }
-          const list = postings[q]!;
-          high[q] = list.length ? list.subarray(lowerBound(list, split, 0, list.length)) : list;
-        }
-        upper = part.partOf(t, high, query);
-      }
+      else upper = part.partOf(this.tables, high, query);
       found = part.mergeParts(lower, upper, req.limit);
     }
     return { skipped, candidateUnits: found.candidateUnits, dropped: found.dropped, records: found.records, groups: found.groups, clusters: found.top };
