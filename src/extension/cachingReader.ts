@@ -73,20 +73,27 @@ export class CachingReader implements IndexReader {
     return { postings: out, skipped: r.skipped };
   }
 
+  /**
+   * In the order of `ids`, as the inner reader answers: the matcher forms clusters from the records in the
+   * order they come, and ties among clusters are ranked by it, so a check in the editor must see them in the
+   * order a scan does (cached records first had made re-checks rank tied clusters differently).
+   */
   async units(ids: readonly number[]): Promise<UnitRecord[]> {
+    // (read before fetching: caching the fetched ones may evict some of them)
+    const cached = ids.map((id) => this.unitRecords.get(id));
+    const missing = ids.filter((_, i) => !cached[i]);
+    if (!missing.length) return cached as UnitRecord[];
+    // (a store answers only the ids it has)
+    const fetched = new Map<number, UnitRecord>();
+    for (const u of await this.inner.units(missing)) {
+      this.unitRecords.set(u.id, u);
+      fetched.set(u.id, u);
+    }
     const out: UnitRecord[] = [];
-    const missing: number[] = [];
-    for (const id of ids) {
-      const u = this.unitRecords.get(id);
+    ids.forEach((id, i) => {
+      const u = cached[i] ?? fetched.get(id);
       if (u) out.push(u);
-      else missing.push(id);
-    }
-    if (missing.length) {
-      for (const u of await this.inner.units(missing)) {
-        this.unitRecords.set(u.id, u);
-        out.push(u);
-      }
-    }
+    });
     return out;
   }
 

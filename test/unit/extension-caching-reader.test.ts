@@ -6,20 +6,28 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, readdirSync, mkdirSync } fro
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { indexRepository, openStore, Scanner } from '../../src/node/engine';
+import { indexRepository, openStore, Scanner, tokenizeForScan } from '../../src/node/engine';
 import { EditorScanner } from '../../src/extension/editorScanner';
+import { CachingReader } from '../../src/extension/cachingReader';
+import { fingerprintUnits, shingleHashes, unitBandKeys } from '../../src/core/minhash';
 
 const require = createRequire(__filename);
 const lodash = path.dirname(require.resolve('lodash/package.json'));
 
+/** A file index in dir of lodash's modules whose names match `files`. */
+async function lodashIndex(dir: string, files: RegExp) {
+  const repo = path.join(dir, 'lodash');
+  mkdirSync(repo);
+  for (const f of readdirSync(lodash).filter(f => files.test(f))) cpSync(path.join(lodash, f), path.join(repo, f));
+  const store = await openStore(path.join(dir, 'index'));
+  await indexRepository(store, repo, { name: 'lodash', license: 'MIT', workers: 0 });
+  return store;
+}
+
 test('editor scanner = engine scanner, and re-checks hit the cache', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memocheck-cache-'));
   try {
-    const repo = path.join(dir, 'lodash');
-    mkdirSync(repo);
-    for (const f of readdirSync(lodash).filter(f => /^[a-d].*\.js$/.test(f))) cpSync(path.join(lodash, f), path.join(repo, f));
-    const store = await openStore(path.join(dir, 'index'));
-    await indexRepository(store, repo, { name: 'lodash', license: 'MIT', workers: 0 });
+    const store = await lodashIndex(dir, /^[a-d].*\.js$/);
     const own = 'function clamp(v, lo, hi) {\n  return Math.min(hi, Math.max(lo, v));\n}\n';
     const text = own + readFileSync(path.join(lodash, 'debounce.js'), 'utf8').replace(/\bdebounce\b/g, 'rateLimit').replace(/\blastArgs\b/g, 'pending');
     const engine = await Scanner.open(store, {});
@@ -37,6 +45,48 @@ test('editor scanner = engine scanner, and re-checks hit the cache', async () =>
     assert.ok(editor.reader.hits > 0);
     await engine.close();
     await editor.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the caching reader answers as the reader under it, in the same order, when part of a question is cached', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memocheck-cache-'));
+  try {
+    const store = await lodashIndex(dir, /^[a-f].*\.js$/);
+    const plain = await store.openReader();
+    const cached = new CachingReader(await store.openReader());
+    const doc = await tokenizeForScan(readFileSync(path.join(lodash, 'debounce.js'), 'utf8'), 'javascript');
+    const params = plain.params;
+    const shingles = shingleHashes(doc.tokens.codes, params.k);
+    const keys = unitBandKeys(shingles, fingerprintUnits(doc.tokens.codes.length, doc.units, params, params.queryStride, 400), params, 'javascript');
+    // units: every id, in an order of their own, after every third one (the last first) was asked alone
+    const ids = Array.from({ length: plain.unitCount }, (_, i) => (i * 7919) % plain.unitCount);
+    assert.ok(ids.length > 100);
+    await cached.units(ids.filter((_, i) => i % 3 === 0).reverse());
+    assert.deepEqual(await cached.units(ids), await plain.units(ids));
+    // postings and document frequencies, after half of them were asked
+    await cached.lookup(keys.filter((_, i) => i % 2 === 1), 1000);
+    assert.deepEqual((await cached.lookup(keys, 1000)).postings, (await plain.lookup(keys, 1000)).postings);
+    assert.ok(cached.hits > 0 && cached.misses > 0);
+    await cached.documentFrequency(shingles.filter((_, i) => i % 2 === 0));
+    assert.deepEqual(await cached.documentFrequency(shingles), await plain.documentFrequency(shingles));
+    // and the findings of one document after another, on one editor scanner and one engine scanner
+    const engine = await Scanner.open(store, {});
+    const editor = await EditorScanner.open(store, {});
+    let found = 0;
+    for (const name of ['debounce.js', 'clamp.js', 'difference.js', 'cloneDeep.js', 'defaults.js', 'every.js']) {
+      const text = readFileSync(path.join(lodash, name), 'utf8') + '\n' + readFileSync(path.join(lodash, 'chunk.js'), 'utf8').replace(/\bsize\b/g, 'width');
+      const a = await engine.scanText(text, 'javascript', name);
+      assert.deepEqual(await editor.scanText(text, 'javascript'), a, name);
+      found += a.length;
+    }
+    assert.ok(found >= 6, `${found} findings`);
+    await engine.close();
+    await editor.close();
+    await cached.close();
+    await plain.close();
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
