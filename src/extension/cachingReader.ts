@@ -76,7 +76,7 @@ export class CachingReader implements IndexReader {
   /**
    * In the order of `ids`, as the inner reader answers: the matcher forms clusters from the records in the
    * order they come, and ties among clusters are ranked by it, so a check in the editor must see them in the
-   * order a scan does (cached records first had made re-checks rank tied clusters differently).
+   * order a scan does (answering cached records first could make a re-check rank tied clusters differently).
    */
   async units(ids: readonly number[]): Promise<UnitRecord[]> {
     // (read before fetching: caching the fetched ones may evict some of them)

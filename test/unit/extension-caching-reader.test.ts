@@ -10,6 +10,7 @@ import { indexRepository, openStore, Scanner, tokenizeForScan } from '../../src/
 import { EditorScanner } from '../../src/extension/editorScanner';
 import { CachingReader } from '../../src/extension/cachingReader';
 import { fingerprintUnits, shingleHashes, unitBandKeys } from '../../src/core/minhash';
+import { MAX_UNIT_TOKENS } from '../../src/core/options';
 
 const require = createRequire(__filename);
 const lodash = path.dirname(require.resolve('lodash/package.json'));
@@ -60,7 +61,8 @@ test('the caching reader answers as the reader under it, in the same order, when
     const doc = await tokenizeForScan(readFileSync(path.join(lodash, 'debounce.js'), 'utf8'), 'javascript');
     const params = plain.params;
     const shingles = shingleHashes(doc.tokens.codes, params.k);
-    const keys = unitBandKeys(shingles, fingerprintUnits(doc.tokens.codes.length, doc.units, params, params.queryStride, 400), params, 'javascript');
+    // (the band keys of the query's units, as the matcher makes them)
+    const keys = unitBandKeys(shingles, fingerprintUnits(doc.tokens.codes.length, doc.units, params, params.queryStride, MAX_UNIT_TOKENS), params, 'javascript');
     // units: every id, in an order of their own, after every third one (the last first) was asked alone
     const ids = Array.from({ length: plain.unitCount }, (_, i) => (i * 7919) % plain.unitCount);
     assert.ok(ids.length > 100);
