@@ -539,7 +539,7 @@ function functionMask(n: number, functions: readonly Span[], errors: readonly Sp
 export interface Span { readonly start: number; readonly end: number }
 
 /**
- * IndexReader.candidates from the reader's lookup() and unitColumns() (or units()), for a store without it:
+ * IndexReader.candidates from the reader's lookup() and units(), for a store without it:
  * the postings' hit table (source unit -> the query units that hit it; a few are enough to place it), the
  * candidate units kept for their language, and their clusters.
  */
@@ -547,14 +547,12 @@ export async function candidatesOf(reader: IndexReader, req: CandidateRequest): 
   const { postings, skipped } = await reader.lookup(req.keys, req.maxPostings);
   const { hits, candidates } = candidateHits(postings, req.keys, req.bands, req.perUnit, req.minBandHits);
   if (!candidates.length) return { skipped, candidateUnits: 0, dropped: 0, records: unitColumnsOf([], req.keep).columns, groups: 0, clusters: [] };
-  const { columns: records, dropped } = reader.unitColumns
-    ? await reader.unitColumns(candidates, req.keep)
-    : unitColumnsOf(await reader.units(Array.from(candidates)), req.keep);
+  const { columns: records, dropped } = unitColumnsOf(await reader.units(Array.from(candidates)), req.keep);
   const { groups, top: clusters } = clusterHits(records, hits, req.units, req.limit);
   return { skipped, candidateUnits: candidates.length, dropped, records, groups, clusters };
 }
 
-/** IndexReader.unitColumns from unit records (for a reader without it): those whose language `keep` accepts, and how many it did not. */
+/** Unit records as columns: those whose language `keep` accepts, and how many it did not. */
 export function unitColumnsOf(records: readonly UnitRecord[], keep: (language: LanguageId) => boolean): { columns: UnitColumns; dropped: number } {
   const kept = records.filter((r) => keep(r.language));
   const n = kept.length;

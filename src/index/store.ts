@@ -123,7 +123,7 @@ export interface UnitRecord {
 }
 
 /**
- * Units as columns (IndexReader.unitColumns): entry i of each column is the unit ids[i]. A matcher asks for
+ * Units as columns (IndexReader.candidates' records): entry i of each column is the unit ids[i]. A matcher asks for
  * tens of thousands of candidate units per query, and one object per unit cost it more than the columns.
  */
 export interface UnitColumns {
@@ -210,11 +210,13 @@ export interface IndexReader {
    * ubiquitous (idioms, boilerplate): its entry is an empty array and it is counted in `skipped`.
    */
   lookup(keys: Uint32Array, maxPostings: number): Promise<{ postings: Uint32Array[]; skipped: number }>;
-  units(ids: readonly number[]): Promise<UnitRecord[]>;
-  /** Optional: units(ids) as columns, only those whose file's language `keep` accepts, and how many it did not. */
-  unitColumns?(ids: ArrayLike<number>, keep: (language: LanguageId) => boolean): Promise<{ columns: UnitColumns; dropped: number }>;
   /**
-   * Optional: lookup(), the hit table, unitColumns() and clusterHits() in one, which a store may split
+   * The records of these units, in the order of `ids` (ids the snapshot lacks are left out): the matcher forms
+   * clusters in the order the records come, and ranks tied clusters by it.
+   */
+  units(ids: readonly number[]): Promise<UnitRecord[]>;
+  /**
+   * Optional: lookup(), the hit table, the candidate units' records as columns and clusterHits() in one, which a store may split
    * between two threads (the file store does, for large queries). Same answer as the matcher's own steps.
    */
   candidates?(request: CandidateRequest): Promise<CandidateClusters>;

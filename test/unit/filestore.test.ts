@@ -10,6 +10,7 @@ import { unitColumnsOf } from '../../src/core/match';
 import type { CarriedFile, IndexedFile, IndexReader } from '../../src/index/store';
 import { MergedPostings } from '../../src/index/file/postings';
 import { Segment } from '../../src/index/file/segment-reader';
+import type { FileIndexReader } from '../../src/index/file/reader';
 import { Kind } from '../../src/index/file/format';
 import { windows } from '../../src/core/minhash';
 import { PARAMS, fingerprinted, meta, rng, synthRepo, sharedKey } from '../integration/filestore/synthetic';
@@ -161,12 +162,14 @@ describe('file store round trip', () => {
     const records = await reader.units(ids);
     const leaveOut = records.find((r) => r.language !== records[0]!.language)!.language;
     const keep = (language: string) => language !== leaveOut;
-    const { columns, dropped } = await reader.unitColumns!(Uint32Array.from(ids), keep);
+    // (the file store's own: the columns its candidates() works on)
+    const columnsOf = (ids: ArrayLike<number>) => (reader as FileIndexReader).unitColumns(ids, keep);
+    const { columns, dropped } = await columnsOf(Uint32Array.from(ids));
     const want = unitColumnsOf(records, keep);
     assert.ok(dropped > 0 && columns.ids.length > 0);
     assert.equal(dropped, want.dropped);
     for (const k of ['ids', 'fileId', 'start', 'end', 'kind'] as const) assert.deepEqual(Array.from(columns[k]), Array.from(want.columns[k]), k);
-    await assert.rejects(reader.unitColumns!([reader.unitCount], keep), RangeError);
+    await assert.rejects(columnsOf([reader.unitCount]), RangeError);
   });
 
   test('info reports repos, counts, version and bytes', async () => {

@@ -50,7 +50,7 @@ export interface PartQuery {
   readonly verdicts: Uint8Array;
 }
 
-/** IndexReader.unitColumns on the tables: the units of `ids` whose file's language has verdict 1. */
+/** The units of `ids` as columns, from the tables: those whose file's language has verdict 1, and how many were not. */
 export function columnsOf(t: UnitTables, ids: ArrayLike<number>, verdicts: Uint8Array): { columns: UnitColumns; dropped: number } {
   const n = ids.length, count = t.unitFile.length;
   const columns = { ids: new Uint32Array(n), fileId: new Uint32Array(n), start: new Uint32Array(n), end: new Uint32Array(n), kind: new Uint8Array(n) };
@@ -152,12 +152,12 @@ export function partPostings(t: UnitTables, m: Pick<PartMessage, 'first' | 'lo' 
   return out;
 }
 
-/** Bytes of a job's records buffer for `capacity` records. */
-export const recordBytes = (capacity: number): number => 17 * capacity;
+/** Bytes per record in a job's records buffer: id, file id, start, end (u32 columns), kind (a byte column). */
+export const RECORD_BYTES = 17;
 
 /** Writes a part into the job's shared memory (the helper's side). */
 export function writePart(part: Part, control: Int32Array, records: SharedArrayBuffer, clusters: SharedArrayBuffer): void {
-  const capacity = records.byteLength / 17;
+  const capacity = records.byteLength / RECORD_BYTES;
   const n = part.records.ids.length;
   if (n > capacity || part.top.length * CLUSTER_FIELDS * 8 > clusters.byteLength) throw new RangeError('candidate job output overflows its buffers');
   new Uint32Array(records, 0, n).set(part.records.ids);
@@ -176,7 +176,7 @@ export function writePart(part: Part, control: Int32Array, records: SharedArrayB
 
 /** The part the helper wrote (the reader's side): its records are views on the job's buffers, valid until the next job (mergeParts copies them). */
 export function readPart(control: Int32Array, records: SharedArrayBuffer, clusters: SharedArrayBuffer): Part {
-  const capacity = records.byteLength / 17;
+  const capacity = records.byteLength / RECORD_BYTES;
   const n = control[RECORDS]!;
   const c = new Float64Array(clusters);
   const top: Cluster[] = [];

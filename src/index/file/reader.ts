@@ -42,7 +42,7 @@ export class FileIndexReader implements IndexReader {
   private readonly unitEnd: Uint32Array;
   /** per global file: its language */
   private readonly fileLanguage: LanguageId[] = [];
-  /** per global file: its language's place in `languages` (unitColumns tests each language once per call) */
+  /** per global file: its language's place in `languages` (candidates() tests each language once per call) */
   private readonly fileLanguageIndex: Uint8Array;
   private readonly languages: LanguageId[] = [];
   /** the tables above that candidates.ts reads, on either thread */
@@ -57,7 +57,7 @@ export class FileIndexReader implements IndexReader {
   private readonly number = ++readers;
   private tablesSent = false;
   /** a candidates job's shared memory, reused from lookup to lookup (see candidates()) */
-  private partBuffers: { records: SharedArrayBuffer; clusters?: SharedArrayBuffer } | undefined;
+  private partBuffers: { records: SharedArrayBuffer; clusters: SharedArrayBuffer } | undefined;
 
   constructor(private readonly manifest: Manifest, private readonly segments: readonly Segment[], cacheBytes: number,
     private readonly useHelper = true, private readonly splitEntries = MIN_SPLIT_ENTRIES) {
@@ -122,6 +122,10 @@ export class FileIndexReader implements IndexReader {
     return out;
   }
 
+  /**
+   * The records of these units as columns (those whose file's language `keep` accepts, and how many it did
+   * not), as candidates() makes them on either thread: tests compare them with units().
+   */
   async unitColumns(ids: ArrayLike<number>, keep: (language: LanguageId) => boolean): Promise<{ columns: UnitColumns; dropped: number }> {
     this.open();
     return part.columnsOf(this.tables, ids, this.verdicts(keep));
@@ -215,12 +219,13 @@ export class FileIndexReader implements IndexReader {
     }
     // (the output buffers are reused; the control words are not: a job this thread took back may still be
     // in the helper's queue, and must find its own words taken)
+    const clusterBytes = 8 * part.CLUSTER_FIELDS * m.query.limit;
     let b = this.partBuffers;
-    if (!b || b.records.byteLength < part.recordBytes(capacity)) b = { records: new SharedArrayBuffer(part.recordBytes(Math.max(capacity, 1 << 16))), clusters: b?.clusters };
-    if (!b.clusters || b.clusters.byteLength < 8 * part.CLUSTER_FIELDS * m.query.limit) b = { ...b, clusters: new SharedArrayBuffer(8 * part.CLUSTER_FIELDS * m.query.limit) };
-    this.partBuffers = b;
+    if (!b || b.records.byteLength < part.RECORD_BYTES * capacity || b.clusters.byteLength < clusterBytes) {
+      b = this.partBuffers = { records: new SharedArrayBuffer(part.RECORD_BYTES * Math.max(capacity, 1 << 16)), clusters: new SharedArrayBuffer(clusterBytes) };
+    }
     const control = new SharedArrayBuffer(4 * part.CONTROL_FIELDS);
-    helper.post({ ...m, control, records: b.records, clusters: b.clusters! });
+    helper.post({ ...m, control, records: b.records, clusters: b.clusters });
     return new Int32Array(control);
   }
 
@@ -232,7 +237,7 @@ export class FileIndexReader implements IndexReader {
     if (Atomics.wait(control, part.STATE, part.TAKEN, PART_WAIT_MS) === 'timed-out') { this.partBuffers = undefined; return undefined; }
     if (Atomics.load(control, part.STATE) !== part.DONE) return undefined;
     const b = this.partBuffers!;
-    return part.readPart(control, b.records, b.clusters!);
+    return part.readPart(control, b.records, b.clusters);
   }
 
   async file(fileId: number): Promise<FileRecord> {
