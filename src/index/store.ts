@@ -4,7 +4,7 @@ import type { Cluster } from '../core/cluster';
 import type { FileFingerprint } from '../core/fingerprint';
 import { DEFAULT_PARAMS } from '../core/options';
 import type { CodeTable } from '../core/tokenize';
-import type { FingerprintParams, LanguageId, UnitKind } from '../core/types';
+import type { FingerprintParams, LanguageId, Unit, UnitKind } from '../core/types';
 
 /** What the user and the indexer know about a repository. */
 export interface RepoMeta {
@@ -140,8 +140,8 @@ export interface CandidateRequest {
   /** the query units' band keys, `bands` per unit */
   readonly keys: Uint32Array;
   readonly bands: number;
-  /** the query units (token ranges) */
-  readonly units: readonly { start: number; end: number }[];
+  /** the query units */
+  readonly units: readonly Unit[];
   /** keys of more units are skipped (IndexReader.lookup) */
   readonly maxPostings: number;
   /** query units kept per source unit, the band hits a source unit needs, clusters wanted (candidateHits, clusterHits) */
@@ -154,7 +154,7 @@ export interface CandidateRequest {
   readonly helper: boolean;
 }
 
-/** IndexReader.candidates' answer: what the matcher computes from lookup() and unitColumns() without it. */
+/** IndexReader.candidates' answer: what the matcher computes from lookup() and units() without it (candidatesOf). */
 export interface CandidateClusters {
   readonly skipped: number;
   /** candidate units, and those of them dropped for their language */

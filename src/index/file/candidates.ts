@@ -11,6 +11,7 @@
 // memory. The helper reads the reader's unit tables (and the postings' unit ids) in shared memory, sent once
 // per reader.
 import { candidateHits, clusterHits, type Cluster } from '../../core/cluster';
+import type { unitColumns } from '../../core/fingerprint';
 import type { UnitColumns } from '../store';
 
 /** The reader's tables a part needs, in shared memory (FileIndexReader; the helper keeps them per reader). */
@@ -107,21 +108,13 @@ export const STATE = 0, CANDIDATES = 1, DROPPED = 2, GROUPS = 3, RECORDS = 4, CL
 /** fields per cluster in the job's cluster output (Cluster's, in order) */
 export const CLUSTER_FIELDS = 7;
 
-/** A query's units as sent to the helper: starts and ends. */
-export interface QueryUnits { readonly start: Uint32Array; readonly end: Uint32Array }
-
-export function unitColumnsOfQuery(units: readonly { start: number; end: number }[]): QueryUnits {
-  const start = new Uint32Array(units.length), end = new Uint32Array(units.length);
-  units.forEach((u, i) => { start[i] = u.start; end[i] = u.end; });
-  return { start, end };
-}
-
 /** What the helper receives per job: the upper part. */
 export interface PartMessage {
   readonly type: 'candidates';
   /** the reader whose tables to use (sent before with a 'tables' message) */
   readonly reader: number;
-  readonly query: Omit<PartQuery, 'units'> & { readonly units: QueryUnits };
+  /** (the query units as core/fingerprint.ts unitColumns sends them: columns are cheaper to send than objects) */
+  readonly query: Omit<PartQuery, 'units'> & { readonly units: ReturnType<typeof unitColumns> };
   /** per band key: its first occurrence among the keys; at a first occurrence, its part's units are postingsUnits[lo, lo + len) */
   readonly first: Int32Array;
   readonly lo: Uint32Array;
@@ -134,8 +127,8 @@ export interface PartMessage {
 
 /** The helper's side of a job: its part, found. */
 export function partOfMessage(t: UnitTables, m: PartMessage): Part {
-  const { start, end } = m.query.units;
-  const units = Array.from(start, (s, i) => ({ start: s, end: end[i]! }));
+  const { unitStarts, unitEnds } = m.query.units;
+  const units = Array.from(unitStarts, (start, i) => ({ start, end: unitEnds[i]! }));
   return partOf(t, partPostings(t, m), { ...m.query, units });
 }
 

@@ -1,4 +1,5 @@
 // A reader over one snapshot of the index: the segments the MANIFEST listed when it was opened.
+import { unitColumns } from '../../core/fingerprint';
 import type { FingerprintParams, LanguageId } from '../../core/types';
 import { sharedStreamKey, type CandidateClusters, type CandidateRequest, type FileRecord, type IndexReader, type RepoSummary, type UnitColumns,
   type UnitRecord, UNIT_KINDS } from '../store';
@@ -169,8 +170,7 @@ export class FileIndexReader implements IndexReader {
         lo[q] = list.byteOffset / 4 + at;
         capacity += len[q] = list.length - at;
       }
-      // (the helper's copy of the query units: two columns, cheaper to send than objects)
-      const job = this.postPart({ type: 'candidates', reader: this.number, query: { ...query, units: part.unitColumnsOfQuery(req.units) }, first, lo, len },
+      const job = this.postPart({ type: 'candidates', reader: this.number, query: { ...query, units: unitColumns(req.units) }, first, lo, len },
         capacity);
       const lower = part.partOf(this.tables, low, query);
       this.splitQueries++;
