@@ -211,8 +211,9 @@ export interface IndexReader {
    */
   lookup(keys: Uint32Array, maxPostings: number): Promise<{ postings: Uint32Array[]; skipped: number }>;
   /**
-   * The records of these units, in the order of `ids` (ids the snapshot lacks are left out): the matcher forms
-   * clusters in the order the records come, and ranks tied clusters by it.
+   * The records of these units, in the order of `ids`: the matcher forms clusters in the order the records
+   * come, and ranks tied clusters by it. An id the snapshot lacks is left out (PostgreSQL) or a RangeError
+   * (the file store); the matcher asks only for ids its lookup() gave.
    */
   units(ids: readonly number[]): Promise<UnitRecord[]>;
   /**

@@ -149,7 +149,8 @@ export class FileIndexReader implements IndexReader {
     const { postings, skipped, first } = this.postings.lookup(req.keys, req.maxPostings);
     const query: part.PartQuery = { keys: req.keys, bands: req.bands, perUnit: req.perUnit, minBandHits: req.minBandHits, limit: req.limit,
       units: req.units, verdicts: this.verdicts(req.keep) };
-    const split = req.helper && this.useHelper ? this.splitPoint(postings, first) : this.unitCount;
+    // (split only when the helper can take a part: on one thread a split is ~1.5 ms of work for nothing)
+    const split = req.helper && this.useHelper && decodeHelper().usable ? this.splitPoint(postings, first) : this.unitCount;
     let found: part.Part;
     if (split <= 0 || split >= this.unitCount) found = part.partOf(this.tables, postings, query);
     else {
@@ -174,7 +175,7 @@ export class FileIndexReader implements IndexReader {
         capacity);
       const lower = part.partOf(this.tables, low, query);
       this.splitQueries++;
-      let upper = job ? this.helperPart(job) : undefined;
+      let upper = this.helperPart(job);
       if (upper) this.helperParts++;
       else upper = part.partOf(this.tables, high, query);
       found = part.mergeParts(lower, upper, req.limit);
@@ -209,10 +210,9 @@ export class FileIndexReader implements IndexReader {
     return split;
   }
 
-  /** Hands the upper part to the decode helper: the job's control words, or undefined when it cannot take it. */
-  private postPart(m: Omit<part.PartMessage, 'control' | 'records' | 'clusters'>, capacity: number): Int32Array | undefined {
+  /** Hands the upper part to the decode helper (usable: candidates() checked): the job's control words. */
+  private postPart(m: Omit<part.PartMessage, 'control' | 'records' | 'clusters'>, capacity: number): Int32Array {
     const helper = decodeHelper();
-    if (!helper.usable) return undefined;
     if (!this.tablesSent) {
       helper.post({ type: 'tables', reader: this.number, tables: this.tables });
       this.tablesSent = true;
